@@ -1,0 +1,375 @@
+"""Every change of status, and every write that spans several rows, goes through here.
+
+The admin, the API and the management commands call these functions, so a rule holds at every door.
+Each runs in one transaction and locks the instrument's row so two writers never interleave.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agreements.models import (
+    ActionUpdate,
+    FollowUpAction,
+    Instrument,
+    InstrumentParty,
+    PartyAction,
+    Source,
+    State,
+    StatusChange,
+    today,
+)
+
+Status = Instrument.Status
+
+
+class TransitionNotAllowed(ValidationError):
+    """The status map does not allow this change (the API answers 409)."""
+
+
+# --- Instruments ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def instrument_create(
+    *,
+    parties: Iterable[dict],
+    intent_stated_on: datetime.date | None = None,
+    user=None,
+    note: str = "",
+    sources: Iterable[Source] = (),
+    sectors: Iterable = (),
+    **fields,
+) -> Instrument:
+    """Create an instrument with its parties ({"state": State, "organization": …, "signatory": …})
+    and the first row of its history: `proposed`, on the day the intent was stated."""
+    parties = list(parties)
+    states = [party["state"] for party in parties]
+    if len(set(states)) < 2:
+        raise ValidationError({"parties": "An instrument needs at least two different parties."})
+    if len(set(states)) != len(states):
+        raise ValidationError({"parties": "A state can be a party only once."})
+
+    instrument = Instrument(**fields)
+    instrument.full_clean()
+    instrument.save()
+    instrument.sectors.set(sectors)
+    instrument.sources.set(sources)
+    for party in parties:
+        InstrumentParty.objects.create(instrument=instrument, **party)
+    instrument_start_history(
+        instrument=instrument, on=intent_stated_on, user=user, note=note, sources=sources
+    )
+    return instrument
+
+
+@transaction.atomic
+def instrument_start_history(
+    *,
+    instrument: Instrument,
+    on: datetime.date | None = None,
+    user=None,
+    note: str = "",
+    sources: Iterable[Source] = (),
+) -> StatusChange:
+    """Write the first history row of a new instrument: intent stated (`proposed`)."""
+    on = on or today()
+    _refuse_future(on)
+    if instrument.status_changes.exists():
+        raise ValidationError("This instrument's history has already started.")
+    change = StatusChange.objects.create(
+        instrument=instrument,
+        from_status="",
+        to_status=Status.PROPOSED,
+        happened_on=on,
+        note=note or "Intent stated.",
+        recorded_by=user,
+    )
+    change.sources.set(sources)
+    _refresh_from_history(instrument)
+    return change
+
+
+@transaction.atomic
+def instrument_transition(
+    *,
+    instrument: Instrument,
+    to: str,
+    on: datetime.date | None = None,
+    user=None,
+    note: str = "",
+    sources: Iterable[Source] = (),
+    termination_type: str = "",
+    promote: bool = True,
+) -> StatusChange:
+    """Move an instrument to status `to` as of `on` (default today) and record it.
+
+    Reaching `signed` fills the signature date, reaching `in_force` the entry-into-force date.
+    After a signature, the instrument enters into force at once if its rule says it already has.
+    """
+    on = on or today()
+    locked = _lock(instrument)
+    current = locked.status
+    to = _as_status(to)
+    if to not in Instrument.TRANSITIONS[Status(current)]:
+        allowed = ", ".join(s.label.lower() for s in Instrument.TRANSITIONS[Status(current)])
+        raise TransitionNotAllowed(
+            f"An instrument that is {Status(current).label.lower()} cannot become "
+            f"{to.label.lower()}. "
+            + (f"Allowed next: {allowed}." if allowed else "It cannot change status any more.")
+        )
+    _refuse_future(on)
+    latest = locked.status_changes.effective().in_world_order().last()
+    if latest and on < latest.happened_on:
+        raise ValidationError(
+            {
+                "date": f"The date cannot be before {latest.happened_on:%-d %B %Y}, "
+                f"when it became {latest.get_to_status_display().lower()}."
+            }
+        )
+    if to == Status.IN_FORCE and locked.signed_on and on < locked.signed_on:
+        raise ValidationError({"date": "The entry-into-force date cannot be before signature."})
+    if to == Status.TERMINATED and not termination_type:
+        raise ValidationError(
+            {
+                "termination_type": "Say how it ended: expired, denounced, replaced or by mutual "
+                "consent."
+            }
+        )
+    if to != Status.TERMINATED and termination_type:
+        raise ValidationError({"termination_type": "Only a termination has a termination type."})
+
+    change = StatusChange.objects.create(
+        instrument=locked,
+        from_status=current,
+        to_status=to,
+        happened_on=on,
+        termination_type=termination_type,
+        note=note,
+        recorded_by=user,
+    )
+    change.sources.set(sources)
+    _refresh_from_history(locked)
+    _copy_cached_fields(locked, instrument)
+    if promote and to in (Status.SIGNED, Status.PROVISIONALLY_APPLIED):
+        instrument_promote_if_due(instrument=instrument)
+    return change
+
+
+@transaction.atomic
+def status_change_correct(
+    *,
+    change: StatusChange,
+    reason: str,
+    user=None,
+    to: str | None = None,
+    on: datetime.date | None = None,
+    note: str = "",
+    termination_type: str = "",
+) -> StatusChange | None:
+    """Retract a mistaken history row and, optionally, record what really happened instead.
+
+    Only the latest row that counts can be corrected, so the history stays a valid chain; to mend
+    an older row, correct the later ones first. The first row (intent stated) can only be
+    replaced, since every instrument has a status.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the entry is mistaken."})
+    instrument = _lock(change.instrument)
+    effective = list(instrument.status_changes.effective().in_world_order())
+    if not effective or effective[-1].pk != change.pk:
+        raise ValidationError(
+            "Only the latest status entry can be corrected; correct the later ones first."
+        )
+    is_first = len(effective) == 1
+    if is_first and not to:
+        raise ValidationError({"to": "The first entry can only be replaced, not removed."})
+
+    change.retracted_at = timezone.now()
+    change.retracted_by = user
+    change.retraction_reason = reason
+    change.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+    _refresh_from_history(instrument)
+
+    if not to:
+        _copy_cached_fields(instrument, change.instrument)
+        return None
+    if is_first:
+        if _as_status(to) != Status.PROPOSED:
+            raise TransitionNotAllowed("The first entry of a history is always 'proposed'.")
+        replacement = instrument_start_history(
+            instrument=instrument, on=on or change.happened_on, user=user, note=note
+        )
+    else:
+        replacement = instrument_transition(
+            instrument=instrument,
+            to=to,
+            on=on or change.happened_on,
+            user=user,
+            note=note,
+            termination_type=termination_type,
+            promote=False,
+        )
+    replacement.corrects = change
+    replacement.save(update_fields=["corrects"])
+    _copy_cached_fields(instrument, change.instrument)
+    return replacement
+
+
+@transaction.atomic
+def party_action_record(
+    *,
+    instrument: Instrument,
+    state: State | str,
+    action: str,
+    taken_on: datetime.date,
+    reference: str = "",
+    note: str = "",
+    sources: Iterable[Source] = (),
+) -> PartyAction:
+    """Record what one party did; if that completes the rule, the instrument enters into force."""
+    _lock(instrument)
+    state_code = state.pk if isinstance(state, State) else str(state).upper()
+    party_action = PartyAction(
+        instrument=instrument,
+        state_id=state_code,
+        action=action,
+        taken_on=taken_on,
+        reference=reference,
+        note=note,
+    )
+    party_action.full_clean()
+    party_action.save()
+    party_action.sources.set(sources)
+    instrument_promote_if_due(instrument=instrument)
+    return party_action
+
+
+def instrument_promote_if_due(
+    *, instrument: Instrument, on: datetime.date | None = None
+) -> StatusChange | None:
+    """Bring a signed instrument into force if its rule's date has arrived, dated that day."""
+    on = on or today()
+    instrument = Instrument.objects.prefetch_related("parties__state", "party_actions").get(
+        pk=instrument.pk
+    )
+    if instrument.status not in (Status.SIGNED, Status.PROVISIONALLY_APPLIED):
+        return None
+    projection = instrument.entry_into_force()
+    if not projection.is_complete or projection.projected_on > on:
+        return None
+    latest = instrument.status_changes.effective().in_world_order().last()
+    # A rule's date earlier than the latest recorded change (a late entry) counts from that change.
+    in_force_on = max(projection.projected_on, latest.happened_on)
+    return instrument_transition(
+        instrument=instrument,
+        to=Status.IN_FORCE,
+        on=in_force_on,
+        note=f"Entered into force under its rule. {projection.explanation}",
+        promote=False,
+    )
+
+
+def instruments_promote_due(*, on: datetime.date | None = None) -> list[StatusChange]:
+    """The daily run: every instrument whose entry-into-force date has arrived enters into force."""
+    changes = []
+    for instrument in Instrument.objects.awaiting_entry_into_force().order_by("pk"):
+        change = instrument_promote_if_due(instrument=instrument, on=on)
+        if change:
+            changes.append(change)
+    return changes
+
+
+# --- Follow-up actions ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_record_update(
+    *,
+    action: FollowUpAction,
+    note: str,
+    happened_on: datetime.date | None = None,
+    to_status: str = "",
+    user=None,
+    sources: Iterable[Source] = (),
+) -> ActionUpdate:
+    """Add a dated progress note to a follow-up, changing its status if `to_status` is given."""
+    happened_on = happened_on or today()
+    action = FollowUpAction.objects.select_for_update().get(pk=action.pk)
+    current = FollowUpAction.Status(action.status)
+    if to_status and to_status != current:
+        to = FollowUpAction.Status(to_status)
+        if to not in FollowUpAction.TRANSITIONS[current]:
+            allowed = ", ".join(s.label.lower() for s in FollowUpAction.TRANSITIONS[current])
+            raise TransitionNotAllowed(
+                f"A follow-up that is {current.label.lower()} cannot become "
+                f"{to.label.lower()}. Allowed next: {allowed}."
+            )
+    else:
+        to_status = ""
+    if not note.strip():
+        raise ValidationError({"note": "Say what happened."})
+    _refuse_future(happened_on)
+    if happened_on < action.agreed_on:
+        raise ValidationError(
+            {"happened_on": "A progress update cannot be dated before the action was agreed."}
+        )
+    update = ActionUpdate.objects.create(
+        action=action,
+        happened_on=happened_on,
+        note=note,
+        from_status=current if to_status else "",
+        to_status=to_status,
+        recorded_by=user,
+    )
+    update.sources.set(sources)
+    if to_status:
+        action.status = to_status
+        action.save(update_fields=["status", "updated_at"])
+    return update
+
+
+# --- Helpers ----------------------------------------------------------------------------------
+
+
+def _lock(instrument: Instrument) -> Instrument:
+    return Instrument.objects.select_for_update().get(pk=instrument.pk)
+
+
+def _as_status(value) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        choices = ", ".join(Status.values)
+        raise ValidationError(
+            {"to": f"'{value}' is not a status. Choose from: {choices}."}
+        ) from None
+
+
+def _refuse_future(on: datetime.date) -> None:
+    if on > today():
+        raise ValidationError(
+            {"date": "A status change that has not happened yet cannot be recorded."}
+        )
+
+
+def _refresh_from_history(instrument: Instrument) -> None:
+    """Copy status, signature date and entry-into-force date from the rows that count."""
+    rows = list(instrument.status_changes.effective().in_world_order())
+    instrument.status = rows[-1].to_status if rows else Status.PROPOSED
+    signed = [row.happened_on for row in rows if row.to_status == Status.SIGNED]
+    in_force = [row.happened_on for row in rows if row.to_status == Status.IN_FORCE]
+    instrument.signed_on = signed[-1] if signed else None
+    # A suspension and resumption do not move the date it first entered into force.
+    instrument.in_force_on = in_force[0] if in_force else None
+    instrument.validate_constraints()
+    instrument.save(update_fields=["status", "signed_on", "in_force_on", "updated_at"])
+
+
+def _copy_cached_fields(source: Instrument, target: Instrument) -> None:
+    """Keep the caller's object in step with the locked copy that was saved."""
+    for name in ("status", "signed_on", "in_force_on", "updated_at"):
+        setattr(target, name, getattr(source, name))
