@@ -11,7 +11,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Greatest
-from django.urls import reverse
 from django.utils import timezone
 
 DUE_SOON_DAYS = 30
@@ -198,9 +197,6 @@ class Meeting(models.Model):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("admin:agreements_meeting_change", args=[self.pk])
 
 
 # --- Instruments ------------------------------------------------------------------------------
@@ -408,9 +404,6 @@ class Instrument(models.Model):
 
     def __str__(self):
         return self.short_title or self.title
-
-    def get_absolute_url(self):
-        return reverse("admin:agreements_instrument_change", args=[self.pk])
 
     @property
     def status_label(self) -> str:
@@ -753,9 +746,6 @@ class FollowUpAction(models.Model):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("admin:agreements_followupaction_change", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

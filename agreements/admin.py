@@ -1,0 +1,749 @@
+"""The analysts' workplace. Every list declares its joins; statuses change only through the
+services (the "Change status" button on an instrument, progress updates on a follow-up)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from agreements import services
+from agreements.models import (
+    ActionUpdate,
+    FollowUpAction,
+    Indicator,
+    Instrument,
+    InstrumentLink,
+    InstrumentParty,
+    Meeting,
+    Organization,
+    PartyAction,
+    Person,
+    Sector,
+    Source,
+    State,
+    StatusChange,
+)
+
+# --- Filters ----------------------------------------------------------------------------------
+
+
+class InstrumentPartyFilter(admin.SimpleListFilter):
+    title = "party"
+    parameter_name = "party"
+
+    def lookups(self, request, model_admin):
+        states = State.objects.filter(instrument_parties__isnull=False).distinct()
+        return [(state.code, state.name) for state in states]
+
+    def queryset(self, request, queryset):
+        return queryset.with_party(self.value()) if self.value() else queryset
+
+
+class MeetingStateFilter(admin.SimpleListFilter):
+    title = "participating state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        states = State.objects.filter(meetings__isnull=False).distinct()
+        return [(state.code, state.name) for state in states]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(states=self.value()) if self.value() else queryset
+
+
+def year_filter(field_name: str, label: str):
+    """A list filter on the year of a date field, offering the years that occur."""
+
+    class YearFilter(admin.SimpleListFilter):
+        title = label
+        parameter_name = f"{field_name}_year"
+
+        def lookups(self, request, model_admin):
+            years = model_admin.model.objects.dates(field_name, "year", order="DESC")
+            return [(str(day.year), str(day.year)) for day in years]
+
+        def queryset(self, request, queryset):
+            if not self.value():
+                return queryset
+            try:
+                year = int(self.value())
+            except ValueError:
+                return queryset.none()
+            return queryset.filter(**{f"{field_name}__year": year})
+
+    return YearFilter
+
+
+class UrgencyFilter(admin.SimpleListFilter):
+    title = "urgency"
+    parameter_name = "urgency"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("due_soon", "Due within 30 days"),
+            ("stale", "Stale (no update in 90 days)"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "overdue":
+                return queryset.overdue()
+            case "due_soon":
+                return queryset.due_soon()
+            case "stale":
+                return queryset.stale()
+        return queryset
+
+
+# --- Reference data ---------------------------------------------------------------------------
+
+
+@admin.register(State)
+class StateAdmin(admin.ModelAdmin):
+    """States come from ISO 3166-1 by migration: everyone reads them, nobody edits them here."""
+
+    list_display = ["code", "name", "official_name"]
+    search_fields = ["code", "name", "official_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "state", "kind"]
+    list_filter = ["kind"]
+    list_select_related = ["state"]
+    search_fields = ["name", "state__name", "state__code"]
+    autocomplete_fields = ["state"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "organization"]
+    list_select_related = ["organization__state"]
+    search_fields = ["name", "position", "organization__name"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "published_on", "link"]
+    search_fields = ["title", "publisher", "url", "excerpt"]
+    date_hierarchy = "published_on"
+
+    @admin.display(description="URL")
+    def link(self, source):
+        if not source.url:
+            return "—"
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', source.url, source.url)
+
+
+# --- Instruments ------------------------------------------------------------------------------
+
+
+class PartiesFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+        ]
+        if len(kept) < 2:
+            raise ValidationError("An instrument needs at least two parties.")
+        for form in self.forms:
+            party = form.instance
+            if (
+                form.cleaned_data.get("DELETE")
+                and party.pk
+                and PartyAction.objects.filter(
+                    instrument_id=party.instrument_id, state_id=party.state_id
+                ).exists()
+            ):
+                raise ValidationError(
+                    f"{party.state} has recorded actions on this instrument; "
+                    "delete those before removing it as a party."
+                )
+
+
+class InstrumentPartyInline(admin.TabularInline):
+    model = InstrumentParty
+    formset = PartiesFormSet
+    extra = 0
+    min_num = 2
+    autocomplete_fields = ["state", "organization", "signatory"]
+
+
+class PartyActionInline(admin.TabularInline):
+    model = PartyAction
+    extra = 0
+    fields = ["state", "action", "taken_on", "reference", "note"]
+    autocomplete_fields = ["state"]
+
+
+class StatusChangeInline(admin.TabularInline):
+    """The history, read-only: it changes through the buttons above the form."""
+
+    model = StatusChange
+    fk_name = "instrument"
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "status history"
+    fields = [
+        "happened_on",
+        "from_status",
+        "to_status",
+        "termination_type",
+        "note",
+        "recorded",
+        "retraction",
+    ]
+    readonly_fields = fields
+    ordering = ["happened_on", "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by", "retracted_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="recorded")
+    def recorded(self, change):
+        who = change.recorded_by.get_username() if change.recorded_by else "Bilateral (its rule)"
+        return f"{timezone.localtime(change.recorded_at):%Y-%m-%d %H:%M} by {who}"
+
+    @admin.display(description="retracted")
+    def retraction(self, change):
+        if not change.is_retracted:
+            return ""
+        who = change.retracted_by.get_username() if change.retracted_by else "?"
+        return f"Retracted {timezone.localtime(change.retracted_at):%Y-%m-%d} by {who}: " + (
+            change.retraction_reason
+        )
+
+
+class InstrumentLinkInline(admin.TabularInline):
+    model = InstrumentLink
+    fk_name = "instrument"
+    extra = 0
+    autocomplete_fields = ["target"]
+    verbose_name_plural = "links to other instruments"
+
+
+class InstrumentAddForm(forms.ModelForm):
+    intent_stated_on = forms.DateField(
+        initial=timezone.localdate,
+        help_text="When the intent to conclude it was first stated: the history starts here.",
+    )
+
+    class Meta:
+        model = Instrument
+        fields = "__all__"  # noqa: DJ007 - the admin narrows it to its fieldsets
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "party_codes",
+        "status_badge",
+        "signed_on",
+        "in_force_on",
+        "projected_in_force_on",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        "is_binding",
+        "level",
+        InstrumentPartyFilter,
+        "sectors",
+        year_filter("signed_on", "year signed"),
+    ]
+    search_fields = ["title", "short_title", "notes"]
+    list_select_related = ["meeting"]
+    show_full_result_count = False
+    autocomplete_fields = ["meeting", "sectors", "sources"]
+    readonly_fields = [
+        "status_badge",
+        "signed_on",
+        "in_force_on",
+        "projected_in_force_on",
+        "missing_steps_list",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "short_title", "kind", "is_binding", "level", "sectors"]}),
+        (
+            "Where it stands",
+            {"fields": ["status_badge", "signed_on", "signature_place", "meeting", "in_force_on"]},
+        ),
+        (
+            "Entry into force",
+            {
+                "fields": [
+                    "entry_into_force_rule",
+                    "entry_into_force_days",
+                    "entry_into_force_months",
+                    "entry_into_force_date",
+                    "projected_in_force_on",
+                    "missing_steps_list",
+                ]
+            },
+        ),
+        ("Duration", {"fields": ["duration_years", "renews_tacitly"]}),
+        ("Sources and notes", {"fields": ["sources", "notes", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("parties", InstrumentParty.objects.select_related("state")),
+                "party_actions",
+            )
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = InstrumentAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [*self.fieldsets, ("History", {"fields": ["intent_stated_on"]})]
+        return self.fieldsets
+
+    def get_inlines(self, request, obj):
+        if obj is None:
+            # Party actions and history need the parties and the instrument to exist first.
+            return [InstrumentPartyInline, InstrumentLinkInline]
+        return [InstrumentPartyInline, PartyActionInline, InstrumentLinkInline, StatusChangeInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            services.instrument_start_history(
+                instrument=form.instance,
+                on=form.cleaned_data["intent_stated_on"],
+                user=request.user,
+            )
+        change = services.instrument_promote_if_due(instrument=form.instance)
+        if change:
+            messages.info(request, f"It entered into force under its rule on {change.happened_on}.")
+
+    @admin.display(description="parties")
+    def party_codes(self, instrument):
+        return "–".join(party.state_id for party in instrument.parties.all())
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, instrument):
+        return instrument.status_label
+
+    @admin.display(description="projected entry into force")
+    def projected_in_force_on(self, instrument):
+        return instrument.projected_in_force_on or "—"
+
+    @admin.display(description="missing steps")
+    def missing_steps_list(self, instrument):
+        steps = instrument.missing_steps
+        if not steps:
+            return "None" if instrument.entry_into_force_rule else "The rule is not recorded."
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((s,) for s in steps))
+        )
+
+    # The status buttons: one form each, both calling the services.
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/status/",
+                self.admin_site.admin_view(self.transition_view),
+                name="agreements_instrument_transition",
+            ),
+            path(
+                "<path:object_id>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="agreements_instrument_correct",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, object_id):
+        instrument = self._instrument_to_change(request, object_id)
+        form = TransitionForm(instrument, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.instrument_transition(
+                    instrument=instrument,
+                    to=form.cleaned_data["to"],
+                    on=form.cleaned_data["date"],
+                    note=form.cleaned_data["note"],
+                    sources=form.cleaned_data["sources"],
+                    termination_type=form.cleaned_data["termination_type"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error, date_field="date")
+            else:
+                instrument.refresh_from_db()
+                messages.success(
+                    request, f"“{instrument}” is now {instrument.status_label.lower()}."
+                )
+                return redirect("admin:agreements_instrument_change", instrument.pk)
+        return self._status_page(request, instrument, form, "Change status")
+
+    def correct_view(self, request, object_id):
+        instrument = self._instrument_to_change(request, object_id)
+        latest = instrument.status_changes.effective().in_world_order().last()
+        form = CorrectionForm(latest, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.status_change_correct(
+                    change=latest,
+                    reason=form.cleaned_data["reason"],
+                    to=form.cleaned_data["to"] or None,
+                    on=form.cleaned_data["date"],
+                    note=form.cleaned_data["note"],
+                    termination_type=form.cleaned_data["termination_type"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                _add_errors(form, error, date_field="date")
+            else:
+                instrument.refresh_from_db()
+                messages.success(
+                    request,
+                    f"The entry is corrected; “{instrument}” is {instrument.status_label.lower()}.",
+                )
+                return redirect("admin:agreements_instrument_change", instrument.pk)
+        return self._status_page(
+            request, instrument, form, "Correct the latest status entry", latest=latest
+        )
+
+    def _instrument_to_change(self, request, object_id):
+        instrument = get_object_or_404(Instrument, pk=object_id)
+        if not self.has_change_permission(request, instrument):
+            raise PermissionDenied
+        return instrument
+
+    def _status_page(self, request, instrument, form, title, latest=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "original": instrument,
+            "instrument": instrument,
+            "form": form,
+            "latest": latest,
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/agreements/instrument/status_form.html", context)
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label="New status")
+    date = forms.DateField(initial=timezone.localdate, help_text="When it happened in the world.")
+    termination_type = forms.ChoiceField(
+        choices=[("", "—"), *Instrument.TerminationType.choices],
+        required=False,
+        help_text="Only for a termination.",
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    sources = forms.ModelMultipleChoiceField(Source.objects.all(), required=False)
+
+    def __init__(self, instrument, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = [
+            (status.value, status.label) for status in instrument.allowed_transitions()
+        ]
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), help_text="Why the entry is mistaken."
+    )
+    to = forms.ChoiceField(
+        label="Replace with",
+        required=False,
+        help_text="Leave empty to remove the entry without replacing it.",
+    )
+    date = forms.DateField(required=False, help_text="Empty keeps the mistaken entry's date.")
+    termination_type = forms.ChoiceField(
+        choices=[("", "—"), *Instrument.TerminationType.choices], required=False
+    )
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, latest, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if latest.from_status:
+            options = Instrument.TRANSITIONS[Instrument.Status(latest.from_status)]
+        else:
+            options = [Instrument.Status.PROPOSED]
+        self.fields["to"].choices = [("", "— remove only —")] + [
+            (status.value, status.label) for status in options
+        ]
+
+
+def _add_errors(form, error: ValidationError, *, date_field: str) -> None:
+    """Show a service's refusal on the form, on the field it names where the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            field = date_field if field in ("date", "happened_on") else field
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+class SignedInstrumentInline(admin.TabularInline):
+    model = Instrument
+    fk_name = "meeting"
+    extra = 0
+    fields = ["title", "kind", "status_label"]
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = "instruments signed or agreed here"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="status")
+    def status_label(self, instrument):
+        return instrument.status_label
+
+
+class OriginatedActionInline(admin.TabularInline):
+    model = FollowUpAction
+    fk_name = "origin_meeting"
+    extra = 0
+    fields = ["title", "responsible_state", "due_on", "status"]
+    readonly_fields = ["status"]
+    autocomplete_fields = ["responsible_state"]
+    show_change_link = True
+    verbose_name_plural = "follow-up actions agreed here"
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "round_number", "starts_on", "place", "host", "status"]
+    list_filter = [
+        "status",
+        "kind",
+        MeetingStateFilter,
+        "sectors",
+        year_filter("starts_on", "year"),
+    ]
+    search_fields = ["title", "summary", "place"]
+    list_select_related = ["host"]
+    show_full_result_count = False
+    autocomplete_fields = ["host", "states", "people", "organizations", "sectors", "sources"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [SignedInstrumentInline, OriginatedActionInline]
+    fieldsets = [
+        (None, {"fields": ["title", "kind", "round_number", "status", "summary"]}),
+        ("When and where", {"fields": ["starts_on", "ends_on", "place", "host"]}),
+        ("Who", {"fields": ["states", "people", "organizations"]}),
+        ("Context", {"fields": ["sectors", "sources", "created_at", "updated_at"]}),
+    ]
+
+
+# --- Follow-up actions ------------------------------------------------------------------------
+
+
+class UpdatesFormSet(BaseInlineFormSet):
+    """New progress updates only; a status change must be one the map allows."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        new = [form for form in self.forms if form.instance.pk is None and form.has_changed()]
+        changes = [form for form in new if form.cleaned_data.get("to_status")]
+        if len(changes) > 1:
+            raise ValidationError("Change the status in one progress update at a time.")
+        current = FollowUpAction.Status(self.instance.status)
+        for form in changes:
+            to = form.cleaned_data["to_status"]
+            if to != current and to not in FollowUpAction.TRANSITIONS[current]:
+                allowed = ", ".join(s.label.lower() for s in FollowUpAction.TRANSITIONS[current])
+                form.add_error(
+                    "to_status",
+                    f"A follow-up that is {current.label.lower()} cannot become "
+                    f"{FollowUpAction.Status(to).label.lower()}. Allowed next: {allowed}.",
+                )
+
+
+class ActionUpdateInline(admin.TabularInline):
+    model = ActionUpdate
+    formset = UpdatesFormSet
+    extra = 1
+    can_delete = False
+    fields = ["happened_on", "note", "to_status", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("recorded_by")
+
+    def has_change_permission(self, request, obj=None):
+        # Past updates are history: they are read, not edited.
+        return False
+
+
+@admin.register(FollowUpAction)
+class FollowUpActionAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "responsible",
+        "origin",
+        "due_on",
+        "status",
+        "is_overdue",
+        "is_due_soon",
+        "is_stale",
+    ]
+    list_filter = [
+        "status",
+        UrgencyFilter,
+        ("responsible_state", admin.RelatedOnlyFieldListFilter),
+        year_filter("due_on", "year due"),
+    ]
+    search_fields = ["title", "description"]
+    list_select_related = [
+        "responsible_state",
+        "responsible_organization",
+        "origin_meeting",
+        "origin_instrument",
+    ]
+    show_full_result_count = False
+    autocomplete_fields = [
+        "responsible_state",
+        "responsible_organization",
+        "origin_meeting",
+        "origin_instrument",
+        "result_instrument",
+        "result_meeting",
+        "sectors",
+        "sources",
+    ]
+    readonly_fields = [
+        "status",
+        "is_overdue",
+        "is_due_soon",
+        "is_stale",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "description", "sectors"]}),
+        (
+            "Who and where from",
+            {
+                "fields": [
+                    "responsible_state",
+                    "responsible_organization",
+                    "origin_meeting",
+                    "origin_instrument",
+                    "agreed_on",
+                ]
+            },
+        ),
+        (
+            "Where it stands",
+            {"fields": ["status", "due_on", "is_overdue", "is_due_soon", "is_stale"]},
+        ),
+        ("What fulfils it", {"fields": ["result_instrument", "result_meeting"]}),
+        ("Sources", {"fields": ["sources", "created_at", "updated_at"]}),
+    ]
+    inlines = [ActionUpdateInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_last_activity()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ActionUpdate:
+            return super().save_formset(request, form, formset, change)
+        for update_form in formset.forms:
+            if update_form.instance.pk is None and update_form.has_changed():
+                data = update_form.cleaned_data
+                services.action_record_update(
+                    action=form.instance,
+                    note=data["note"],
+                    happened_on=data["happened_on"],
+                    to_status=data.get("to_status", ""),
+                    user=request.user,
+                )
+
+    @admin.display(description="responsible")
+    def responsible(self, action):
+        return action.responsible_organization or action.responsible_state or "Both sides"
+
+    @admin.display(description="agreed at")
+    def origin(self, action):
+        return action.origin_meeting or action.origin_instrument
+
+    @admin.display(boolean=True, description="overdue")
+    def is_overdue(self, action):
+        return action.is_overdue
+
+    @admin.display(boolean=True, description="due soon")
+    def is_due_soon(self, action):
+        return action.is_due_soon
+
+    @admin.display(boolean=True, description="stale")
+    def is_stale(self, action):
+        return action.is_stale
+
+
+# --- Indicators -------------------------------------------------------------------------------
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["metric", "pair", "period_start", "period_end", "value", "unit"]
+    list_filter = ["metric"]
+    list_select_related = ["state_a", "state_b"]
+    search_fields = ["state_a__name", "state_b__name", "note"]
+    autocomplete_fields = ["state_a", "state_b", "sources"]
+
+    @admin.display(description="pair")
+    def pair(self, indicator):
+        return f"{indicator.state_a.name}–{indicator.state_b.name}"
