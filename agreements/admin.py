@@ -196,12 +196,18 @@ class InstrumentPartyInline(admin.TabularInline):
     min_num = 2
     autocomplete_fields = ["state", "organization", "signatory"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("state", "instrument")
+
 
 class PartyActionInline(admin.TabularInline):
     model = PartyAction
     extra = 0
     fields = ["state", "action", "taken_on", "reference", "note"]
     autocomplete_fields = ["state"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("state")
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -701,16 +707,19 @@ class FollowUpActionAdmin(admin.ModelAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not ActionUpdate:
             return super().save_formset(request, form, formset, change)
+        # The admin's change message reads these three lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for update_form in formset.forms:
             if update_form.instance.pk is None and update_form.has_changed():
                 data = update_form.cleaned_data
-                services.action_record_update(
+                update = services.action_record_update(
                     action=form.instance,
                     note=data["note"],
                     happened_on=data["happened_on"],
                     to_status=data.get("to_status", ""),
                     user=request.user,
                 )
+                formset.new_objects.append(update)
 
     @admin.display(description="responsible")
     def responsible(self, action):

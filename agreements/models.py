@@ -8,6 +8,7 @@ place that changes them.
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Greatest
@@ -501,6 +502,21 @@ class PartyAction(models.Model):
 
     def __str__(self):
         return f"{self.state_id} {self.get_action_display().lower()} on {self.taken_on}"
+
+    def clean(self):
+        if self.instrument_id and self.state_id:
+            is_party = InstrumentParty.objects.filter(
+                instrument_id=self.instrument_id, state_id=self.state_id
+            ).exists()
+            if not is_party:
+                name = State.objects.filter(pk=self.state_id).values_list("name", flat=True)
+                raise ValidationError(
+                    {"state": f"{name.first() or self.state_id} is not a party to this instrument."}
+                )
+        if self.taken_on and self.taken_on > today():
+            raise ValidationError(
+                {"taken_on": "An action that has not happened yet cannot be recorded."}
+            )
 
 
 class InstrumentLink(models.Model):

@@ -78,7 +78,7 @@ def instrument_start_history(
     """Write the first history row of a new instrument: intent stated (`proposed`)."""
     on = on or today()
     _refuse_future(on)
-    if instrument.status_changes.exists():
+    if instrument.status_changes.effective().exists():
         raise ValidationError("This instrument's history has already started.")
     change = StatusChange.objects.create(
         instrument=instrument,
