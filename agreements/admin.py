@@ -175,17 +175,18 @@ class PartiesFormSet(BaseInlineFormSet):
         if len(kept) < 2:
             raise ValidationError("An instrument needs at least two parties.")
         for form in self.forms:
-            party = form.instance
-            if (
-                form.cleaned_data.get("DELETE")
-                and party.pk
-                and PartyAction.objects.filter(
-                    instrument_id=party.instrument_id, state_id=party.state_id
-                ).exists()
-            ):
+            if not form.instance.pk:
+                continue
+            # The instance already carries the submitted state; the stored one is what acted.
+            stored = InstrumentParty.objects.select_related("state").get(pk=form.instance.pk)
+            removed = form.cleaned_data.get("DELETE") or form.cleaned_data["state"] != stored.state
+            has_acted = PartyAction.objects.filter(
+                instrument_id=stored.instrument_id, state_id=stored.state_id
+            ).exists()
+            if removed and has_acted:
                 raise ValidationError(
-                    f"{party.state} has recorded actions on this instrument; "
-                    "delete those before removing it as a party."
+                    f"{stored.state} has recorded actions on this instrument; delete those "
+                    "before removing it as a party or replacing it with another state."
                 )
 
 
@@ -267,6 +268,11 @@ class InstrumentAddForm(forms.ModelForm):
         initial=timezone.localdate,
         help_text="When the intent to conclude it was first stated: the history starts here.",
     )
+
+    def clean_intent_stated_on(self):
+        on = self.cleaned_data["intent_stated_on"]
+        _raise_on_field(services.validate_intent_stated_on, on, field="intent_stated_on")
+        return on
 
     class Meta:
         model = Instrument
@@ -420,7 +426,7 @@ class InstrumentAdmin(admin.ModelAdmin):
                     user=request.user,
                 )
             except ValidationError as error:
-                _add_errors(form, error, date_field="date")
+                _add_errors(form, error)
             else:
                 instrument.refresh_from_db()
                 messages.success(
@@ -445,7 +451,7 @@ class InstrumentAdmin(admin.ModelAdmin):
                     user=request.user,
                 )
             except ValidationError as error:
-                _add_errors(form, error, date_field="date")
+                _add_errors(form, error)
             else:
                 instrument.refresh_from_db()
                 messages.success(
@@ -521,14 +527,21 @@ class CorrectionForm(forms.Form):
         ]
 
 
-def _add_errors(form, error: ValidationError, *, date_field: str) -> None:
+def _add_errors(form, error: ValidationError) -> None:
     """Show a service's refusal on the form, on the field it names where the form has it."""
     if hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
-            field = date_field if field in ("date", "happened_on") else field
             form.add_error(field if field in form.fields else None, messages_)
     else:
         form.add_error(None, error.messages)
+
+
+def _raise_on_field(check, *args, field: str, **kwargs) -> None:
+    """Run a service's check inside a form's clean_<field>, as that field's error."""
+    try:
+        check(*args, **kwargs)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict.get(field, error.messages)) from None
 
 
 # --- Meetings ---------------------------------------------------------------------------------
@@ -606,16 +619,16 @@ class UpdatesFormSet(BaseInlineFormSet):
         changes = [form for form in new if form.cleaned_data.get("to_status")]
         if len(changes) > 1:
             raise ValidationError("Change the status in one progress update at a time.")
-        current = FollowUpAction.Status(self.instance.status)
-        for form in changes:
-            to = form.cleaned_data["to_status"]
-            if to != current and to not in FollowUpAction.TRANSITIONS[current]:
-                allowed = ", ".join(s.label.lower() for s in FollowUpAction.TRANSITIONS[current])
-                form.add_error(
-                    "to_status",
-                    f"A follow-up that is {current.label.lower()} cannot become "
-                    f"{FollowUpAction.Status(to).label.lower()}. Allowed next: {allowed}.",
+        for form in new:
+            try:
+                services.validate_action_update(
+                    action=self.instance,
+                    note=form.cleaned_data.get("note", ""),
+                    happened_on=form.cleaned_data["happened_on"],
+                    to_status=form.cleaned_data.get("to_status", ""),
                 )
+            except ValidationError as error:
+                _add_errors(form, error)
 
 
 class ActionUpdateInline(admin.TabularInline):

@@ -591,7 +591,8 @@ class StatusChange(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     corrects = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        # History rows are only ever deleted with their instrument, all together.
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="corrections",

@@ -77,7 +77,7 @@ def instrument_start_history(
 ) -> StatusChange:
     """Write the first history row of a new instrument: intent stated (`proposed`)."""
     on = on or today()
-    _refuse_future(on)
+    validate_intent_stated_on(on)
     if instrument.status_changes.effective().exists():
         raise ValidationError("This instrument's history has already started.")
     change = StatusChange.objects.create(
@@ -300,23 +300,9 @@ def action_record_update(
     happened_on = happened_on or today()
     action = FollowUpAction.objects.select_for_update().get(pk=action.pk)
     current = FollowUpAction.Status(action.status)
-    if to_status and to_status != current:
-        to = FollowUpAction.Status(to_status)
-        if to not in FollowUpAction.TRANSITIONS[current]:
-            allowed = ", ".join(s.label.lower() for s in FollowUpAction.TRANSITIONS[current])
-            raise TransitionNotAllowed(
-                f"A follow-up that is {current.label.lower()} cannot become "
-                f"{to.label.lower()}. Allowed next: {allowed}."
-            )
-    else:
+    validate_action_update(action=action, note=note, happened_on=happened_on, to_status=to_status)
+    if to_status == current:
         to_status = ""
-    if not note.strip():
-        raise ValidationError({"note": "Say what happened."})
-    _refuse_future(happened_on)
-    if happened_on < action.agreed_on:
-        raise ValidationError(
-            {"happened_on": "A progress update cannot be dated before the action was agreed."}
-        )
     update = ActionUpdate.objects.create(
         action=action,
         happened_on=happened_on,
@@ -330,6 +316,34 @@ def action_record_update(
         action.status = to_status
         action.save(update_fields=["status", "updated_at"])
     return update
+
+
+def validate_action_update(
+    *, action: FollowUpAction, note: str, happened_on: datetime.date, to_status: str = ""
+) -> None:
+    """What a progress update must satisfy; the admin's form asks the same before saving."""
+    current = FollowUpAction.Status(action.status)
+    if to_status and to_status != current:
+        to = FollowUpAction.Status(to_status)
+        if to not in FollowUpAction.TRANSITIONS[current]:
+            allowed = ", ".join(s.label.lower() for s in FollowUpAction.TRANSITIONS[current])
+            raise TransitionNotAllowed(
+                {
+                    "to_status": f"A follow-up that is {current.label.lower()} cannot become "
+                    f"{to.label.lower()}. Allowed next: {allowed}."
+                }
+            )
+    if not note.strip():
+        raise ValidationError({"note": "Say what happened."})
+    _refuse_future(happened_on, field="happened_on")
+    if happened_on < action.agreed_on:
+        raise ValidationError(
+            {"happened_on": "A progress update cannot be dated before the action was agreed."}
+        )
+
+
+def validate_intent_stated_on(on: datetime.date) -> None:
+    _refuse_future(on, field="intent_stated_on")
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -349,10 +363,10 @@ def _as_status(value) -> Status:
         ) from None
 
 
-def _refuse_future(on: datetime.date) -> None:
+def _refuse_future(on: datetime.date, *, field: str = "date") -> None:
     if on > today():
         raise ValidationError(
-            {"date": "A status change that has not happened yet cannot be recorded."}
+            {field: "That date is in the future: record it once it has happened."}
         )
 
 

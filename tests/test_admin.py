@@ -13,13 +13,14 @@ from agreements.models import (
     Instrument,
     Meeting,
     Organization,
+    PartyAction,
     Person,
     Sector,
     Source,
     State,
     StatusChange,
 )
-from agreements.services import instrument_transition
+from agreements.services import instrument_transition, status_change_correct
 from tests.factories import MeetingFactory, make_action, make_instrument
 
 # Every admin page starts with: 1 session, 2 user, and (from the second permission check on) the
@@ -180,6 +181,19 @@ def instrument_form(**overrides):
     return data
 
 
+# The change form's other inlines, submitted empty.
+INLINE_MANAGEMENT_FORMS = {
+    f"{prefix}-{name}": value
+    for prefix in ("party_actions", "status_changes")
+    for name, value in [
+        ("TOTAL_FORMS", "0"),
+        ("INITIAL_FORMS", "0"),
+        ("MIN_NUM_FORMS", "0"),
+        ("MAX_NUM_FORMS", "0"),
+    ]
+}
+
+
 def test_analyst_adds_an_instrument_through_the_admin(db, client_as):
     response = client_as("analyst").post("/admin/agreements/instrument/add/", instrument_form())
 
@@ -338,10 +352,7 @@ def test_adding_the_last_notification_in_the_admin_brings_it_into_force(db, clie
             "party_actions-1-action": "notification",
             "party_actions-1-taken_on": "2026-03-01",
             "party_actions-1-reference": "Note verbale 7/2026",
-            "status_changes-TOTAL_FORMS": "0",
-            "status_changes-INITIAL_FORMS": "0",
-            "status_changes-MIN_NUM_FORMS": "0",
-            "status_changes-MAX_NUM_FORMS": "0",
+            **{k: v for k, v in INLINE_MANAGEMENT_FORMS.items() if "party_actions" not in k},
         },
     )
     del form["intent_stated_on"]
@@ -382,41 +393,43 @@ def test_consumer_can_read_but_not_change_anything(demo, client_as):
     )
 
 
+def follow_up_form(action, **update):
+    return {
+        "title": action.title,
+        "description": action.description,
+        "agreed_on": action.agreed_on.isoformat(),
+        "origin_meeting": action.origin_meeting_id,
+        "result_meeting": action.result_meeting_id or "",
+        "sectors": list(action.sectors.values_list("pk", flat=True)),
+        "sources": list(action.sources.values_list("pk", flat=True)),
+        "updates-TOTAL_FORMS": "1",
+        "updates-INITIAL_FORMS": "0",
+        "updates-MIN_NUM_FORMS": "0",
+        "updates-MAX_NUM_FORMS": "1000",
+        "updates-0-happened_on": update.get("happened_on", "2026-03-02"),
+        "updates-0-note": update.get("note", "Dates for the first session proposed by Astana"),
+        "updates-0-to_status": update.get("to_status", ""),
+    }
+
+
 def test_manager_records_progress_on_a_follow_up(demo, client_as):
     action = demo_object("followupaction")
     client = client_as("manager")
-    page = client.get(f"/admin/agreements/followupaction/{action.pk}/change/")
-    form = {
-        key: value
-        for key, value in {
-            "title": action.title,
-            "description": action.description,
-            "agreed_on": "2026-01-27",
-            "origin_meeting": action.origin_meeting_id,
-            "result_meeting": action.result_meeting_id,
-            "sectors": list(action.sectors.values_list("pk", flat=True)),
-            "sources": list(action.sources.values_list("pk", flat=True)),
-            "updates-TOTAL_FORMS": "1",
-            "updates-INITIAL_FORMS": "0",
-            "updates-MIN_NUM_FORMS": "0",
-            "updates-MAX_NUM_FORMS": "1000",
-            "updates-0-happened_on": "2026-03-02",
-            "updates-0-note": "Dates for the first session proposed by Astana",
-            "updates-0-to_status": "in_progress",
-        }.items()
-    }
-    assert page.status_code == 200
+    assert client.get(f"/admin/agreements/followupaction/{action.pk}/change/").status_code == 200
 
-    response = client.post(f"/admin/agreements/followupaction/{action.pk}/change/", form)
+    response = client.post(
+        f"/admin/agreements/followupaction/{action.pk}/change/",
+        follow_up_form(action, to_status="in_progress"),
+    )
 
     assert response.status_code == 302, response.context["errors"]
     action.refresh_from_db()
     update = ActionUpdate.objects.get()
     assert action.status == "in_progress"
-    assert (update.from_status, update.to_status, update.recorded_by.username) == (
+    assert (update.happened_on, update.from_status, update.to_status) == (
+        datetime.date(2026, 3, 2),
         "planned",
         "in_progress",
-        update.recorded_by.username,
     )
     assert update.recorded_by.groups.get().name == "manager"
 
@@ -442,3 +455,98 @@ def test_roles_are_groups_created_by_migration(db):
         manager.permissions.exclude(codename__startswith="view_").values_list("codename", flat=True)
     )
     assert writable == ["add_actionupdate", "change_followupaction"]
+
+
+def test_admin_refuses_an_intent_dated_in_the_future(db, client_as):
+    form = instrument_form(intent_stated_on="2099-01-01")
+
+    response = client_as("analyst").post("/admin/agreements/instrument/add/", form)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "intent_stated_on": ["That date is in the future: record it once it has happened."]
+    }
+    assert Instrument.objects.count() == 0
+
+
+def test_admin_refuses_replacing_a_party_that_has_acted(db, client_as):
+    instrument = make_instrument()
+    PartyAction.objects.create(
+        instrument=instrument,
+        state_id="IL",
+        action="ratification",
+        taken_on=datetime.date(2025, 5, 1),
+    )
+    parties = {party.state_id: party for party in instrument.parties.all()}
+    form = instrument_form(
+        title=instrument.title,
+        **{
+            "parties-INITIAL_FORMS": "2",
+            "parties-0-id": str(parties["KZ"].pk),
+            "parties-0-instrument": str(instrument.pk),
+            "parties-0-state": "KZ",
+            "parties-1-id": str(parties["IL"].pk),
+            "parties-1-instrument": str(instrument.pk),
+            "parties-1-state": "FR",
+            **INLINE_MANAGEMENT_FORMS,
+        },
+    )
+
+    response = client_as("analyst").post(
+        f"/admin/agreements/instrument/{instrument.pk}/change/", form
+    )
+
+    assert response.status_code == 200
+    assert "Israel has recorded actions on this instrument" in response.content.decode()
+    assert sorted(instrument.parties.values_list("state", flat=True)) == ["IL", "KZ"]
+
+
+def test_admin_deletes_an_instrument_with_a_corrected_history(db, client_as):
+    instrument = make_instrument()
+    mistaken = instrument_transition(
+        instrument=instrument, to="signed", on=datetime.date(2026, 1, 2)
+    )
+    status_change_correct(change=mistaken, reason="Typo", to="signed", on=datetime.date(2026, 1, 3))
+
+    response = client_as("analyst").post(
+        f"/admin/agreements/instrument/{instrument.pk}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert (Instrument.objects.count(), StatusChange.objects.count()) == (0, 0)
+
+
+def test_admin_refuses_a_progress_update_dated_before_the_promise(demo, client_as):
+    action = demo_object("followupaction")
+    form = follow_up_form(action, happened_on="2025-12-01", to_status="in_progress")
+
+    response = client_as("manager").post(
+        f"/admin/agreements/followupaction/{action.pk}/change/", form
+    )
+
+    assert response.status_code == 200
+    assert "A progress update cannot be dated before the action was agreed." in (
+        response.content.decode()
+    )
+    action.refresh_from_db()
+    assert (action.status, action.updates.count()) == ("planned", 0)
+
+
+def test_admin_refuses_a_forbidden_follow_up_status_change(demo, client_as):
+    action = demo_object("followupaction")
+    client = client_as("manager")
+    client.post(
+        f"/admin/agreements/followupaction/{action.pk}/change/",
+        follow_up_form(action, to_status="cancelled", note="Dropped"),
+    )
+
+    response = client.post(
+        f"/admin/agreements/followupaction/{action.pk}/change/",
+        follow_up_form(action, to_status="completed", note="Done after all"),
+    )
+
+    assert "A follow-up that is cancelled cannot become completed. Allowed next: planned." in (
+        response.content.decode()
+    )
+    action.refresh_from_db()
+    assert (action.status, action.updates.count()) == ("cancelled", 1)

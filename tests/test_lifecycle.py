@@ -147,7 +147,7 @@ def test_transition_in_the_future_is_refused(db):
         instrument_transition(instrument=instrument, to="signed", on=D(2099, 1, 1))
 
     assert refused.value.message_dict == {
-        "date": ["A status change that has not happened yet cannot be recorded."]
+        "date": ["That date is in the future: record it once it has happened."]
     }
 
 
