@@ -3,6 +3,8 @@ services (the "Change status" button on an instrument, progress updates on a fol
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminDateWidget, FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
@@ -102,6 +104,15 @@ class UrgencyFilter(admin.SimpleListFilter):
         return queryset
 
 
+class LongTitlesAdmin(admin.ModelAdmin):
+    """Treaty and meeting titles run to a sentence: give them room to be read."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "title":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 90})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 # --- Reference data ---------------------------------------------------------------------------
 
 
@@ -198,7 +209,7 @@ class InstrumentPartyInline(admin.TabularInline):
     autocomplete_fields = ["state", "organization", "signatory"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("state", "instrument")
+        return super().get_queryset(request).select_related("state")
 
 
 class PartyActionInline(admin.TabularInline):
@@ -280,7 +291,7 @@ class InstrumentAddForm(forms.ModelForm):
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(admin.ModelAdmin):
+class InstrumentAdmin(LongTitlesAdmin):
     list_display = [
         "__str__",
         "kind",
@@ -470,6 +481,7 @@ class InstrumentAdmin(admin.ModelAdmin):
         return instrument
 
     def _status_page(self, request, instrument, form, title, latest=None):
+        adminform = helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {})
         context = {
             **self.admin_site.each_context(request),
             "title": title,
@@ -477,6 +489,8 @@ class InstrumentAdmin(admin.ModelAdmin):
             "original": instrument,
             "instrument": instrument,
             "form": form,
+            "adminform": adminform,
+            "media": self.media + adminform.media,
             "latest": latest,
             "has_view_permission": True,
         }
@@ -485,14 +499,22 @@ class InstrumentAdmin(admin.ModelAdmin):
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(label="New status")
-    date = forms.DateField(initial=timezone.localdate, help_text="When it happened in the world.")
+    date = forms.DateField(
+        initial=timezone.localdate,
+        widget=AdminDateWidget,
+        help_text="When it happened in the world.",
+    )
     termination_type = forms.ChoiceField(
         choices=[("", "—"), *Instrument.TerminationType.choices],
         required=False,
         help_text="Only for a termination.",
     )
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    sources = forms.ModelMultipleChoiceField(Source.objects.all(), required=False)
+    sources = forms.ModelMultipleChoiceField(
+        Source.objects.all(),
+        required=False,
+        widget=FilteredSelectMultiple("sources", is_stacked=False),
+    )
 
     def __init__(self, instrument, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -510,7 +532,9 @@ class CorrectionForm(forms.Form):
         required=False,
         help_text="Leave empty to remove the entry without replacing it.",
     )
-    date = forms.DateField(required=False, help_text="Empty keeps the mistaken entry's date.")
+    date = forms.DateField(
+        required=False, widget=AdminDateWidget, help_text="Empty keeps the mistaken entry's date."
+    )
     termination_type = forms.ChoiceField(
         choices=[("", "—"), *Instrument.TerminationType.choices], required=False
     )
@@ -582,7 +606,7 @@ class OriginatedActionInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(LongTitlesAdmin):
     list_display = ["title", "kind", "round_number", "starts_on", "place", "host", "status"]
     list_filter = [
         "status",
@@ -648,16 +672,14 @@ class ActionUpdateInline(admin.TabularInline):
 
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(admin.ModelAdmin):
+class FollowUpActionAdmin(LongTitlesAdmin):
     list_display = [
         "title",
         "responsible",
         "origin",
         "due_on",
         "status",
-        "is_overdue",
-        "is_due_soon",
-        "is_stale",
+        "signals",
     ]
     list_filter = [
         "status",
@@ -683,14 +705,7 @@ class FollowUpActionAdmin(admin.ModelAdmin):
         "sectors",
         "sources",
     ]
-    readonly_fields = [
-        "status",
-        "is_overdue",
-        "is_due_soon",
-        "is_stale",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = ["status", "signals", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "description", "sectors"]}),
         (
@@ -707,7 +722,7 @@ class FollowUpActionAdmin(admin.ModelAdmin):
         ),
         (
             "Where it stands",
-            {"fields": ["status", "due_on", "is_overdue", "is_due_soon", "is_stale"]},
+            {"fields": ["status", "due_on", "signals"]},
         ),
         ("What fulfils it", {"fields": ["result_instrument", "result_meeting"]}),
         ("Sources", {"fields": ["sources", "created_at", "updated_at"]}),
@@ -736,23 +751,25 @@ class FollowUpActionAdmin(admin.ModelAdmin):
 
     @admin.display(description="responsible")
     def responsible(self, action):
-        return action.responsible_organization or action.responsible_state or "Both sides"
+        return action.responsible_organization or action.responsible_state or "Not assigned"
 
     @admin.display(description="agreed at")
     def origin(self, action):
         return action.origin_meeting or action.origin_instrument
 
-    @admin.display(boolean=True, description="overdue")
-    def is_overdue(self, action):
-        return action.is_overdue
-
-    @admin.display(boolean=True, description="due soon")
-    def is_due_soon(self, action):
-        return action.is_due_soon
-
-    @admin.display(boolean=True, description="stale")
-    def is_stale(self, action):
-        return action.is_stale
+    @admin.display(description="signals")
+    def signals(self, action):
+        """Overdue, due soon, stale: in words, since a tick under "stale" would read as good."""
+        words = [
+            label
+            for label, applies in [
+                ("Overdue", action.is_overdue),
+                ("Due soon", action.is_due_soon),
+                ("Stale", action.is_stale),
+            ]
+            if applies
+        ]
+        return format_html("<strong>{}</strong>", " · ".join(words)) if words else "—"
 
 
 # --- Indicators -------------------------------------------------------------------------------

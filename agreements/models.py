@@ -458,7 +458,7 @@ class InstrumentParty(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.state} — {self.instrument}"
+        return str(self.state)
 
 
 class PartyAction(models.Model):

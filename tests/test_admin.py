@@ -550,3 +550,22 @@ def test_admin_refuses_a_forbidden_follow_up_status_change(demo, client_as):
     )
     action.refresh_from_db()
     assert (action.status, action.updates.count()) == ("cancelled", 1)
+
+
+def test_admin_follow_up_list_says_what_needs_attention_in_words(db, client_as):
+    from agreements.models import today
+
+    meeting = MeetingFactory()
+    days = datetime.timedelta
+    make_action(
+        origin_meeting=meeting,
+        title="Late",
+        agreed_on=today() - days(200),
+        due_on=today() - days(1),
+    )
+    make_action(origin_meeting=meeting, title="Soon", agreed_on=today(), due_on=today() + days(3))
+
+    page = client_as("manager").get("/admin/agreements/followupaction/").content.decode()
+
+    assert "<strong>Overdue · Stale</strong>" in page
+    assert "<strong>Due soon</strong>" in page
