@@ -425,62 +425,60 @@ class InstrumentAdmin(LongTitlesAdmin):
     def transition_view(self, request, object_id):
         instrument = self._instrument_to_change(request, object_id)
         form = TransitionForm(instrument, request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.instrument_transition(
-                    instrument=instrument,
-                    to=form.cleaned_data["to"],
-                    on=form.cleaned_data["date"],
-                    note=form.cleaned_data["note"],
-                    sources=form.cleaned_data["sources"],
-                    termination_type=form.cleaned_data["termination_type"],
-                    user=request.user,
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                instrument.refresh_from_db()
-                messages.success(
-                    request, f"“{instrument}” is now {instrument.status_label.lower()}."
-                )
-                return redirect("admin:agreements_instrument_change", instrument.pk)
-        return self._status_page(request, instrument, form, "Change status")
+
+        def perform(data):
+            services.instrument_transition(
+                instrument=instrument,
+                to=data["to"],
+                on=data["date"],
+                note=data["note"],
+                sources=data["sources"],
+                termination_type=data["termination_type"],
+                user=request.user,
+            )
+
+        return self._status_form_page(
+            request, instrument, form, perform, title="Change status", done="is now"
+        )
 
     def correct_view(self, request, object_id):
         instrument = self._instrument_to_change(request, object_id)
         latest = instrument.status_changes.effective().in_world_order().last()
         form = CorrectionForm(latest, request.POST or None)
+
+        def perform(data):
+            services.status_change_correct(
+                change=latest,
+                reason=data["reason"],
+                to=data["to"] or None,
+                on=data["date"],
+                note=data["note"],
+                termination_type=data["termination_type"],
+                user=request.user,
+            )
+
+        return self._status_form_page(
+            request,
+            instrument,
+            form,
+            perform,
+            title="Correct the latest status entry",
+            done="is corrected: it is",
+            latest=latest,
+        )
+
+    def _status_form_page(self, request, instrument, form, perform, *, title, done, latest=None):
+        """Show a status form; on a valid POST run the service, showing its refusal on the form."""
         if request.method == "POST" and form.is_valid():
             try:
-                services.status_change_correct(
-                    change=latest,
-                    reason=form.cleaned_data["reason"],
-                    to=form.cleaned_data["to"] or None,
-                    on=form.cleaned_data["date"],
-                    note=form.cleaned_data["note"],
-                    termination_type=form.cleaned_data["termination_type"],
-                    user=request.user,
-                )
+                perform(form.cleaned_data)
             except ValidationError as error:
                 _add_errors(form, error)
             else:
                 instrument.refresh_from_db()
-                messages.success(
-                    request,
-                    f"The entry is corrected; “{instrument}” is {instrument.status_label.lower()}.",
-                )
+                status = instrument.status_label.lower()
+                messages.success(request, f"“{instrument}” {done} {status}.")
                 return redirect("admin:agreements_instrument_change", instrument.pk)
-        return self._status_page(
-            request, instrument, form, "Correct the latest status entry", latest=latest
-        )
-
-    def _instrument_to_change(self, request, object_id):
-        instrument = get_object_or_404(Instrument, pk=object_id)
-        if not self.has_change_permission(request, instrument):
-            raise PermissionDenied
-        return instrument
-
-    def _status_page(self, request, instrument, form, title, latest=None):
         adminform = helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {})
         context = {
             **self.admin_site.each_context(request),
@@ -488,13 +486,18 @@ class InstrumentAdmin(LongTitlesAdmin):
             "opts": self.opts,
             "original": instrument,
             "instrument": instrument,
-            "form": form,
             "adminform": adminform,
             "media": self.media + adminform.media,
             "latest": latest,
             "has_view_permission": True,
         }
         return TemplateResponse(request, "admin/agreements/instrument/status_form.html", context)
+
+    def _instrument_to_change(self, request, object_id):
+        instrument = get_object_or_404(Instrument, pk=object_id)
+        if not self.has_change_permission(request, instrument):
+            raise PermissionDenied
+        return instrument
 
 
 class TransitionForm(forms.Form):

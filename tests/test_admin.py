@@ -269,7 +269,7 @@ def test_status_form_offers_only_the_allowed_transitions(db, client_as):
 
     page = client_as("analyst").get(f"/admin/agreements/instrument/{instrument.pk}/status/")
 
-    options = page.context["form"].fields["to"].choices
+    options = page.context["adminform"].form.fields["to"].choices
     assert options == [
         ("under_negotiation", "Under negotiation"),
         ("text_agreed", "Text agreed"),
@@ -287,7 +287,7 @@ def test_status_form_refuses_a_forbidden_transition_readably(db, client_as):
     )
 
     assert response.status_code == 200
-    assert response.context["form"].errors == {
+    assert response.context["adminform"].form.errors == {
         "to": ["Select a valid choice. in_force is not one of the available choices."]
     }
     assert instrument.status_changes.count() == 1
@@ -301,7 +301,7 @@ def test_status_form_shows_the_services_refusal_on_the_date(db, client_as):
         {"to": "signed", "date": "2026-01-01"},
     )
 
-    assert response.context["form"].errors == {
+    assert response.context["adminform"].form.errors == {
         "date": ["The date cannot be before 10 January 2026, when it became proposed."]
     }
     assert instrument.status_changes.count() == 1
