@@ -867,3 +867,7 @@ class Indicator(models.Model):
             f"{self.get_metric_display()} {self.state_a_id}–{self.state_b_id}, "
             f"{self.period_start}–{self.period_end}: {self.value.normalize():f} {self.unit}"
         )
+
+    @property
+    def pair(self) -> str:
+        return f"{self.state_a_id}-{self.state_b_id}"

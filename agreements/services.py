@@ -67,6 +67,34 @@ def instrument_create(
 
 
 @transaction.atomic
+def instrument_set_parties(*, instrument: Instrument, states: Iterable[State]) -> None:
+    """Make these states the parties: new ones are added, missing ones removed, unless they have
+    already acted on the instrument."""
+    wanted = {state.pk for state in states}
+    if len(wanted) < 2:
+        raise ValidationError({"parties": "An instrument needs at least two different parties."})
+    _lock(instrument)
+    current = set(instrument.parties.values_list("state_id", flat=True))
+    leaving = current - wanted
+    acted = set(
+        PartyAction.objects.filter(instrument=instrument, state__in=leaving).values_list(
+            "state__name", flat=True
+        )
+    )
+    if acted:
+        names = ", ".join(sorted(acted))
+        raise ValidationError(
+            {
+                "parties": f"{names} has recorded actions on this instrument; delete those before "
+                "removing it as a party."
+            }
+        )
+    instrument.parties.filter(state__in=leaving).delete()
+    for code in sorted(wanted - current):
+        InstrumentParty.objects.create(instrument=instrument, state_id=code)
+
+
+@transaction.atomic
 def instrument_start_history(
     *,
     instrument: Instrument,

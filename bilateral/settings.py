@@ -1,5 +1,6 @@
 """Settings for Bilateral, all read from the environment (see .env.example)."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -47,7 +48,12 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "rest_framework",
+    "knox",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "agreements",
 ]
 
@@ -91,6 +97,9 @@ else:
 
     DATABASES = {"default": start_embedded_postgres(BASE_DIR / ".embedded-postgres")}
 
+# A request that fails half-way leaves the database as it was.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -111,7 +120,47 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 LOGIN_URL = "admin:login"
 
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Programs send "Authorization: Token <key>" (knox: hashed at rest, expiring, revocable);
+    # a browser logged in to the admin uses its session.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["agreements.api.permissions.RolePermission"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "agreements.api.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "agreements.api.errors.exception_handler",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=int(env("API_TOKEN_TTL_DAYS", "90"))),
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Bilateral API",
+    "DESCRIPTION": (
+        "What two states agree to and whether it happens: instruments from intent to in force, "
+        "the meetings where they are agreed, and the follow-ups promised there."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The docs page loads Swagger UI from this server (drf-spectacular-sidecar), not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Three lifecycles share field names (status, from_status, to_status): name each choice set.
+    "ENUM_NAME_OVERRIDES": {
+        "InstrumentStatusEnum": "agreements.models.Instrument.Status",
+        "MeetingStatusEnum": "agreements.models.Meeting.Status",
+        "FollowUpStatusEnum": "agreements.models.FollowUpAction.Status",
+    },
 }
 
 if IS_PRODUCTION:

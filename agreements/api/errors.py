@@ -1,0 +1,39 @@
+"""Errors the API answers with: the model's own validation as 400 with field messages (the same
+words as the admin), a forbidden transition as 409, never a 500 for bad input."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from agreements.services import TransitionNotAllowed
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "That change is not allowed in the current state."
+    default_code = "conflict"
+
+
+def as_api_error(
+    error: DjangoValidationError, *, rename: dict[str, str] | None = None
+) -> exceptions.APIException:
+    """Turn a model or service ValidationError into the API's answer; `rename` maps model field
+    names to the API's where they differ."""
+    if not hasattr(error, "error_dict"):
+        detail = " ".join(error.messages)
+        return (
+            Conflict(detail)
+            if isinstance(error, TransitionNotAllowed)
+            else (exceptions.ValidationError({"non_field_errors": error.messages}))
+        )
+    rename = {"__all__": "non_field_errors", **(rename or {})}
+    detail = {rename.get(field, field): messages for field, messages in error.message_dict.items()}
+    if isinstance(error, TransitionNotAllowed):
+        return Conflict(detail)
+    return exceptions.ValidationError(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = as_api_error(exc)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,126 @@
+"""Query-string filters of the list endpoints; each is documented in the OpenAPI schema."""
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
+
+from agreements.models import FollowUpAction, Indicator, Instrument, Meeting, State
+
+
+def parse_pair(value: str) -> tuple[str, str]:
+    """'KZ-IL' → ('KZ', 'IL'), refusing anything else with a readable message."""
+    codes = value.upper().split("-")
+    if len(codes) != 2 or State.objects.filter(code__in=codes).count() != len(set(codes)):
+        raise ValidationError(
+            {"pair": "Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."}
+        )
+    return codes[0], codes[1]
+
+
+def full_text(queryset, fields: list[str], value: str):
+    """PostgreSQL full-text search (English stemming) over the given text fields."""
+    vector = SearchVector(*fields, config="english")
+    return queryset.annotate(search=vector).filter(
+        search=SearchQuery(value, config="english", search_type="websearch")
+    )
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string", "example": "KZ"}})
+class StateCodesFilter(filters.ModelMultipleChoiceFilter):
+    """Repeatable state codes (party=KZ&party=IL)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=State.objects.all(), to_field_name="code", **kwargs)
+
+
+class InstrumentFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=Instrument.Status.choices)
+    kind = filters.ChoiceFilter(choices=Instrument.Kind.choices)
+    party = StateCodesFilter(
+        method="filter_party",
+        help_text="A state code; repeat it (party=KZ&party=IL): every one must be a party.",
+    )
+    pair = filters.CharFilter(method="filter_pair", help_text="Both states are parties: KZ-IL.")
+    sector = filters.CharFilter(field_name="sectors__slug", help_text="A sector's slug.")
+    signed_after = filters.DateFilter(field_name="signed_on", lookup_expr="gte")
+    signed_before = filters.DateFilter(field_name="signed_on", lookup_expr="lte")
+    in_force = filters.BooleanFilter(method="filter_in_force")
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    q = filters.CharFilter(method="filter_q", help_text="Full-text search: titles and notes.")
+
+    class Meta:
+        model = Instrument
+        fields = []
+
+    def filter_party(self, queryset, name, states):
+        for state in states:
+            queryset = queryset.with_party(state.code)
+        return queryset
+
+    def filter_pair(self, queryset, name, value):
+        return queryset.for_pair(*parse_pair(value))
+
+    def filter_in_force(self, queryset, name, value):
+        in_force = Instrument.Status.IN_FORCE
+        return queryset.filter(status=in_force) if value else queryset.exclude(status=in_force)
+
+    def filter_q(self, queryset, name, value):
+        return full_text(queryset, ["title", "short_title", "notes"], value)
+
+
+class MeetingFilter(filters.FilterSet):
+    pair = filters.CharFilter(method="filter_pair", help_text="Both states took part: KZ-IL.")
+    kind = filters.ChoiceFilter(choices=Meeting.Kind.choices)
+    status = filters.MultipleChoiceFilter(choices=Meeting.Status.choices)
+    starts_after = filters.DateFilter(field_name="starts_on", lookup_expr="gte")
+    starts_before = filters.DateFilter(field_name="starts_on", lookup_expr="lte")
+    q = filters.CharFilter(method="filter_q", help_text="Full-text search: titles and summaries.")
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+    def filter_pair(self, queryset, name, value):
+        return queryset.for_pair(*parse_pair(value))
+
+    def filter_q(self, queryset, name, value):
+        return full_text(queryset, ["title", "summary", "place"], value)
+
+
+class FollowUpActionFilter(filters.FilterSet):
+    pair = filters.CharFilter(method="filter_pair", help_text="Promised between KZ-IL.")
+    status = filters.MultipleChoiceFilter(choices=FollowUpAction.Status.choices)
+    overdue = filters.BooleanFilter(method="filter_overdue")
+    due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte")
+    responsible_state = filters.CharFilter(
+        field_name="responsible_state", lookup_expr="iexact", help_text="A state code."
+    )
+    q = filters.CharFilter(method="filter_q", help_text="Full-text search: titles, descriptions.")
+
+    class Meta:
+        model = FollowUpAction
+        fields = []
+
+    def filter_pair(self, queryset, name, value):
+        return queryset.for_pair(*parse_pair(value))
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = FollowUpAction.objects.overdue()
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+    def filter_q(self, queryset, name, value):
+        return full_text(queryset, ["title", "description"], value)
+
+
+class IndicatorFilter(filters.FilterSet):
+    pair = filters.CharFilter(method="filter_pair", help_text="Either order: KZ-IL or IL-KZ.")
+    metric = filters.ChoiceFilter(choices=Indicator.Metric.choices)
+
+    class Meta:
+        model = Indicator
+        fields = []
+
+    def filter_pair(self, queryset, name, value):
+        a, b = parse_pair(value)
+        return queryset.filter(state_a__in=[a, b], state_b__in=[a, b])

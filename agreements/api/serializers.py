@@ -1,0 +1,440 @@
+"""The public contract of /api/v1/: field names here are what consumers depend on."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from agreements import services
+from agreements.api.errors import as_api_error
+from agreements.models import (
+    ActionUpdate,
+    FollowUpAction,
+    Indicator,
+    Instrument,
+    Meeting,
+    Organization,
+    PartyAction,
+    Person,
+    Sector,
+    Source,
+    State,
+    StatusChange,
+)
+
+
+class StateCodeField(serializers.SlugRelatedField):
+    """A state by its ISO 3166-1 alpha-2 code, in any case on the way in."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", State.objects.all())
+        super().__init__(slug_field="code", **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            return self.get_queryset().get(code=data.upper())
+        except State.DoesNotExist:
+            raise serializers.ValidationError(
+                f"Unknown state code '{data}': use ISO 3166-1 alpha-2, such as KZ or IL."
+            ) from None
+
+
+class SectorSlugField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Sector.objects.all())
+        super().__init__(slug_field="slug", **kwargs)
+
+
+class CleanModelSerializer(serializers.ModelSerializer):
+    """Writes run the model's own validation (`full_clean`, constraints included), so the API
+    refuses exactly what the admin refuses, with the same words."""
+
+    def create(self, validated_data):
+        return self._save(self.Meta.model(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data)
+
+    @transaction.atomic
+    def _save(self, instance, validated_data):
+        many = {
+            name: validated_data.pop(name)
+            for name in list(validated_data)
+            if isinstance(self.fields.get(name), serializers.ManyRelatedField)
+        }
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean(exclude=self._fields_the_model_sets())
+        except DjangoValidationError as error:
+            raise as_api_error(error) from None
+        instance.save()
+        for name, value in many.items():
+            getattr(instance, name).set(value)
+        return instance
+
+    def _fields_the_model_sets(self):
+        return []
+
+
+# --- Reference data ---------------------------------------------------------------------------
+
+
+class StateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = State
+        fields = ["code", "name", "official_name"]
+
+
+class SectorSerializer(CleanModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["id", "slug", "name"]
+
+
+class OrganizationSerializer(CleanModelSerializer):
+    state = StateCodeField()
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "state", "kind"]
+        validators = []  # the model's named constraint answers, in its words
+
+
+class PersonSerializer(CleanModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "name", "position", "organization"]
+
+
+class SourceSerializer(CleanModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "title", "url", "publisher", "published_on", "excerpt"]
+
+
+# --- Instruments ------------------------------------------------------------------------------
+
+
+class EntryIntoForceRuleSerializer(serializers.Serializer):
+    """The rule as one object; null when it is not recorded."""
+
+    type = serializers.ChoiceField(
+        choices=Instrument.EntryIntoForceRule.choices, source="entry_into_force_rule"
+    )
+    days = serializers.IntegerField(
+        source="entry_into_force_days",
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=3650,
+    )
+    months = serializers.IntegerField(
+        source="entry_into_force_months",
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=120,
+    )
+    date = serializers.DateField(source="entry_into_force_date", required=False, allow_null=True)
+
+    def to_representation(self, instrument):
+        if not instrument.entry_into_force_rule:
+            return None
+        return super().to_representation(instrument)
+
+    def to_internal_value(self, data):
+        # A rule given is the whole rule: what it does not name is cleared.
+        values = super().to_internal_value(data)
+        for name in ("entry_into_force_days", "entry_into_force_months", "entry_into_force_date"):
+            values.setdefault(name, None)
+        return values
+
+
+class PartyCodesField(serializers.ListField):
+    """The parties as a list of state codes."""
+
+    child = StateCodeField()
+
+    def to_representation(self, parties):
+        return [party.state_id for party in parties.all()]
+
+
+class InstrumentSerializer(CleanModelSerializer):
+    binding = serializers.BooleanField(source="is_binding", default=True)
+    parties = PartyCodesField(min_length=2)
+    signed_at = serializers.CharField(
+        source="signature_place",
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Where it was signed.",
+    )
+    entry_into_force_rule = EntryIntoForceRuleSerializer(
+        source="*", required=False, allow_null=True
+    )
+    sectors = SectorSlugField(many=True, required=False)
+    status_label = serializers.CharField(read_only=True)
+    projected_in_force_on = serializers.SerializerMethodField()
+    missing_steps = serializers.SerializerMethodField()
+    intent_stated_on = serializers.DateField(
+        write_only=True,
+        required=False,
+        help_text="On creation: when the intent was stated (default today).",
+    )
+
+    class Meta:
+        model = Instrument
+        fields = [
+            "id",
+            "title",
+            "short_title",
+            "kind",
+            "binding",
+            "level",
+            "parties",
+            "status",
+            "status_label",
+            "signed_on",
+            "signed_at",
+            "in_force_on",
+            "projected_in_force_on",
+            "missing_steps",
+            "entry_into_force_rule",
+            "duration_years",
+            "renews_tacitly",
+            "sectors",
+            "meeting",
+            "sources",
+            "notes",
+            "intent_stated_on",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "signed_on", "in_force_on"]
+
+    @extend_schema_field(OpenApiTypes.DATE)
+    def get_projected_in_force_on(self, instrument):
+        return instrument.projected_in_force_on
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_missing_steps(self, instrument):
+        return instrument.missing_steps
+
+    def validate_parties(self, states):
+        if len(set(states)) != len(states):
+            raise serializers.ValidationError("A state can be a party only once.")
+        return states
+
+    def to_internal_value(self, data):
+        clears_rule = isinstance(data, dict) and (
+            "entry_into_force_rule" in data and data["entry_into_force_rule"] is None
+        )
+        if clears_rule:
+            data = {key: value for key, value in data.items() if key != "entry_into_force_rule"}
+        values = super().to_internal_value(data)
+        if clears_rule:
+            values.update(
+                entry_into_force_rule="",
+                entry_into_force_days=None,
+                entry_into_force_months=None,
+                entry_into_force_date=None,
+            )
+        return values
+
+    def create(self, validated_data):
+        parties = validated_data.pop("parties")
+        try:
+            return services.instrument_create(
+                parties=[{"state": state} for state in parties],
+                intent_stated_on=validated_data.pop("intent_stated_on", None),
+                user=self.context["request"].user,
+                sectors=validated_data.pop("sectors", []),
+                sources=validated_data.pop("sources", []),
+                **validated_data,
+            )
+        except DjangoValidationError as error:
+            raise as_api_error(error) from None
+
+    def update(self, instance, validated_data):
+        validated_data.pop("intent_stated_on", None)
+        parties = validated_data.pop("parties", None)
+        with transaction.atomic():
+            instance = super().update(instance, validated_data)
+            if parties is not None:
+                try:
+                    services.instrument_set_parties(instrument=instance, states=parties)
+                except DjangoValidationError as error:
+                    raise as_api_error(error) from None
+        return instance
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Instrument.Status.choices)
+    date = serializers.DateField(required=False, help_text="When it happened (default today).")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    sources = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.all(), many=True, required=False, default=list
+    )
+    termination_type = serializers.ChoiceField(
+        choices=Instrument.TerminationType.choices, required=False, allow_blank=True, default=""
+    )
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    retracted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = StatusChange
+        fields = [
+            "id",
+            "from_status",
+            "to_status",
+            "happened_on",
+            "termination_type",
+            "note",
+            "sources",
+            "recorded_by",
+            "recorded_at",
+            "corrects",
+            "retracted_at",
+            "retracted_by",
+            "retraction_reason",
+        ]
+
+
+class PartyActionSerializer(serializers.ModelSerializer):
+    party = StateCodeField(source="state")
+
+    class Meta:
+        model = PartyAction
+        fields = ["id", "party", "action", "taken_on", "reference", "note", "sources"]
+        # The service and the model's constraint refuse duplicates, in their own words.
+        validators = []
+
+
+# --- Meetings, follow-ups, indicators ---------------------------------------------------------
+
+
+class MeetingSerializer(CleanModelSerializer):
+    round = serializers.IntegerField(
+        source="round_number", required=False, allow_null=True, min_value=1, max_value=10000
+    )
+    host = StateCodeField(required=False, allow_null=True)
+    states = StateCodeField(many=True)
+    sectors = SectorSlugField(many=True, required=False)
+    instruments = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    actions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "round",
+            "starts_on",
+            "ends_on",
+            "place",
+            "host",
+            "states",
+            "status",
+            "people",
+            "organizations",
+            "instruments",
+            "actions",
+            "sectors",
+            "sources",
+            "summary",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class FollowUpActionSerializer(CleanModelSerializer):
+    responsible_state = StateCodeField(required=False, allow_null=True)
+    sectors = SectorSlugField(many=True, required=False)
+    is_overdue = serializers.BooleanField(read_only=True)
+    is_due_soon = serializers.BooleanField(read_only=True)
+    is_stale = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = FollowUpAction
+        fields = [
+            "id",
+            "title",
+            "description",
+            "responsible_state",
+            "responsible_organization",
+            "origin_meeting",
+            "origin_instrument",
+            "agreed_on",
+            "due_on",
+            "status",
+            "is_overdue",
+            "is_due_soon",
+            "is_stale",
+            "result_instrument",
+            "result_meeting",
+            "sectors",
+            "sources",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status"]
+
+
+class ActionUpdateSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    happened_on = serializers.DateField(required=False)
+
+    class Meta:
+        model = ActionUpdate
+        fields = [
+            "id",
+            "happened_on",
+            "note",
+            "from_status",
+            "to_status",
+            "sources",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = ["from_status", "recorded_at"]
+
+
+class IndicatorSerializer(CleanModelSerializer):
+    pair = serializers.CharField(help_text="Two state codes joined by a hyphen: KZ-IL.")
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "pair",
+            "metric",
+            "period_start",
+            "period_end",
+            "value",
+            "unit",
+            "note",
+            "sources",
+        ]
+        validators = []
+
+    def validate_pair(self, value):
+        codes = value.upper().split("-")
+        states = {state.code: state for state in State.objects.filter(code__in=codes)}
+        if len(codes) != 2 or any(code not in states for code in codes):
+            raise serializers.ValidationError(
+                "Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."
+            )
+        return states[codes[0]], states[codes[1]]
+
+    def validate(self, attrs):
+        if "pair" in attrs:
+            attrs["state_a"], attrs["state_b"] = attrs.pop("pair")
+        return attrs

@@ -1,0 +1,231 @@
+"""The /api/v1/ viewsets. Each list declares its joins; every write goes through the serializers'
+model validation or the services, so the API refuses what the admin refuses."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from agreements import services
+from agreements.api import filters, serializers
+from agreements.api.errors import as_api_error
+from agreements.models import (
+    ActionUpdate,
+    FollowUpAction,
+    Indicator,
+    Instrument,
+    InstrumentParty,
+    Meeting,
+    Organization,
+    PartyAction,
+    Person,
+    Sector,
+    Source,
+    State,
+    StatusChange,
+)
+
+
+class StateViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every ISO 3166-1 state, by its alpha-2 code."""
+
+    queryset = State.objects.all()
+    serializer_class = serializers.StateSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z]{2}"
+    ordering_fields = ["code", "name"]
+
+    def get_object(self):
+        self.kwargs["code"] = self.kwargs["code"].upper()
+        return super().get_object()
+
+
+class SectorViewSet(viewsets.ModelViewSet):
+    queryset = Sector.objects.all()
+    serializer_class = serializers.SectorSerializer
+    lookup_field = "slug"
+    ordering_fields = ["name", "slug"]
+
+
+class OrganizationViewSet(viewsets.ModelViewSet):
+    queryset = Organization.objects.select_related("state")
+    serializer_class = serializers.OrganizationSerializer
+    filterset_fields = ["state", "kind"]
+    ordering_fields = ["name", "state"]
+
+
+class PersonViewSet(viewsets.ModelViewSet):
+    queryset = Person.objects.all()
+    serializer_class = serializers.PersonSerializer
+    filterset_fields = ["organization"]
+    ordering_fields = ["name"]
+
+
+class SourceViewSet(viewsets.ModelViewSet):
+    queryset = Source.objects.all()
+    serializer_class = serializers.SourceSerializer
+    ordering_fields = ["title", "published_on"]
+
+
+class InstrumentViewSet(viewsets.ModelViewSet):
+    """Instruments from intent to in force. `status` changes only through `transition/`."""
+
+    queryset = Instrument.objects.prefetch_related(
+        Prefetch("parties", InstrumentParty.objects.select_related("state")),
+        "party_actions",
+        "sectors",
+        "sources",
+    )
+    serializer_class = serializers.InstrumentSerializer
+    filterset_class = filters.InstrumentFilter
+    permission_model = None  # set per action: the history and party actions have their own
+    ordering_fields = ["title", "signed_on", "in_force_on", "created_at", "updated_at", "status"]
+
+    @extend_schema(
+        request=serializers.TransitionSerializer,
+        responses={200: serializers.InstrumentSerializer},
+        description="Change the status. A transition the lifecycle does not allow answers 409, "
+        "naming the allowed ones, and changes nothing.",
+    )
+    @action(detail=True, methods=["post"], permission_model=StatusChange)
+    def transition(self, request, pk=None):
+        instrument = self.get_object()
+        form = serializers.TransitionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        try:
+            services.instrument_transition(
+                instrument=instrument,
+                to=data["to"],
+                on=data.get("date"),
+                note=data["note"],
+                sources=data["sources"],
+                termination_type=data["termination_type"],
+                user=request.user,
+            )
+        except services.ValidationError as error:
+            raise as_api_error(error) from None
+        return Response(self.get_serializer(self.get_queryset().get(pk=instrument.pk)).data)
+
+    @extend_schema(methods=["GET"], responses={200: serializers.PartyActionSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"],
+        request=serializers.PartyActionSerializer,
+        responses={201: serializers.PartyActionSerializer},
+        description="Record what one party did. The projected entry-into-force date and the "
+        "status follow at once.",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="party-actions",
+        permission_model=PartyAction,
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def party_actions(self, request, pk=None):
+        instrument = self.get_object()
+        if request.method == "GET":
+            actions = instrument.party_actions.prefetch_related("sources")
+            return Response(serializers.PartyActionSerializer(actions, many=True).data)
+        form = serializers.PartyActionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        try:
+            party_action = services.party_action_record(
+                instrument=instrument,
+                state=data["state"],
+                action=data["action"],
+                taken_on=data["taken_on"],
+                reference=data.get("reference", ""),
+                note=data.get("note", ""),
+                sources=data.get("sources", []),
+            )
+        except services.ValidationError as error:
+            raise as_api_error(error, rename={"state": "party"}) from None
+        return Response(
+            serializers.PartyActionSerializer(party_action).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(responses={200: serializers.StatusChangeSerializer(many=True)})
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_model=StatusChange,
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def history(self, request, pk=None):
+        """The status history, oldest first, retracted entries included and marked."""
+        instrument = self.get_object()
+        rows = (
+            instrument.status_changes.in_world_order()
+            .select_related("recorded_by", "retracted_by")
+            .prefetch_related("sources")
+        )
+        return Response(serializers.StatusChangeSerializer(rows, many=True).data)
+
+
+class MeetingViewSet(viewsets.ModelViewSet):
+    queryset = Meeting.objects.prefetch_related(
+        "states", "people", "organizations", "sectors", "sources", "instruments", "actions"
+    )
+    serializer_class = serializers.MeetingSerializer
+    filterset_class = filters.MeetingFilter
+    ordering_fields = ["starts_on", "title", "created_at"]
+
+
+class FollowUpActionViewSet(viewsets.ModelViewSet):
+    """Follow-up actions. `status` changes only with a progress update (`updates/`)."""
+
+    queryset = FollowUpAction.objects.with_last_activity().prefetch_related("sectors", "sources")
+    serializer_class = serializers.FollowUpActionSerializer
+    filterset_class = filters.FollowUpActionFilter
+    permission_model = None  # progress updates have their own (managers may add them)
+    ordering_fields = ["due_on", "agreed_on", "title", "status", "updated_at"]
+
+    @extend_schema(methods=["GET"], responses={200: serializers.ActionUpdateSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"],
+        request=serializers.ActionUpdateSerializer,
+        responses={201: serializers.ActionUpdateSerializer},
+        description="Add a dated progress note; `to_status` changes the status if the "
+        "follow-up lifecycle allows it (409 otherwise).",
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission_model=ActionUpdate,
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def updates(self, request, pk=None):
+        follow_up = self.get_object()
+        if request.method == "GET":
+            rows = follow_up.updates.select_related("recorded_by").prefetch_related("sources")
+            return Response(serializers.ActionUpdateSerializer(rows, many=True).data)
+        form = serializers.ActionUpdateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        try:
+            update = services.action_record_update(
+                action=follow_up,
+                note=data["note"],
+                happened_on=data.get("happened_on"),
+                to_status=data.get("to_status", ""),
+                user=request.user,
+                sources=data.get("sources", []),
+            )
+        except services.ValidationError as error:
+            raise as_api_error(error) from None
+        return Response(
+            serializers.ActionUpdateSerializer(update).data, status=status.HTTP_201_CREATED
+        )
+
+
+class IndicatorViewSet(viewsets.ModelViewSet):
+    queryset = Indicator.objects.prefetch_related("sources")
+    serializer_class = serializers.IndicatorSerializer
+    filterset_class = filters.IndicatorFilter
+    ordering_fields = ["period_end", "metric"]
