@@ -659,7 +659,10 @@ class FollowUpActionQuerySet(models.QuerySet):
 
     def with_last_activity(self):
         # PostgreSQL's GREATEST ignores NULLs: with no update, the day it was agreed counts.
-        return self.annotate(last_activity_on=Greatest("agreed_on", Max("updates__happened_on")))
+        # Django drops Meta.ordering from aggregated queries; keep it, so pages stay stable.
+        return self.annotate(
+            last_activity_on=Greatest("agreed_on", Max("updates__happened_on"))
+        ).order_by(*FollowUpAction._meta.ordering)
 
     def stale(self, on: datetime.date | None = None):
         cutoff = (on or today()) - datetime.timedelta(days=STALE_AFTER_DAYS)
