@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from agreements import services
 from agreements.api import filters, serializers
+from agreements.api.concurrency import ETagMixin
 from agreements.api.errors import as_api_error
 from agreements.models import (
     ActionUpdate,
@@ -41,34 +42,34 @@ class StateViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_object()
 
 
-class SectorViewSet(viewsets.ModelViewSet):
+class SectorViewSet(ETagMixin, viewsets.ModelViewSet):
     queryset = Sector.objects.all()
     serializer_class = serializers.SectorSerializer
     lookup_field = "slug"
     ordering_fields = ["name", "slug"]
 
 
-class OrganizationViewSet(viewsets.ModelViewSet):
+class OrganizationViewSet(ETagMixin, viewsets.ModelViewSet):
     queryset = Organization.objects.select_related("state")
     serializer_class = serializers.OrganizationSerializer
     filterset_fields = ["state", "kind"]
     ordering_fields = ["name", "state"]
 
 
-class PersonViewSet(viewsets.ModelViewSet):
+class PersonViewSet(ETagMixin, viewsets.ModelViewSet):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
     filterset_fields = ["organization"]
     ordering_fields = ["name"]
 
 
-class SourceViewSet(viewsets.ModelViewSet):
+class SourceViewSet(ETagMixin, viewsets.ModelViewSet):
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
     ordering_fields = ["title", "published_on"]
 
 
-class InstrumentViewSet(viewsets.ModelViewSet):
+class InstrumentViewSet(ETagMixin, viewsets.ModelViewSet):
     """Instruments from intent to in force. `status` changes only through `transition/`."""
 
     queryset = Instrument.objects.prefetch_related(
@@ -167,7 +168,7 @@ class InstrumentViewSet(viewsets.ModelViewSet):
         return Response(serializers.StatusChangeSerializer(rows, many=True).data)
 
 
-class MeetingViewSet(viewsets.ModelViewSet):
+class MeetingViewSet(ETagMixin, viewsets.ModelViewSet):
     queryset = Meeting.objects.prefetch_related(
         "states", "people", "organizations", "sectors", "sources", "instruments", "actions"
     )
@@ -176,7 +177,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
     ordering_fields = ["starts_on", "title", "created_at"]
 
 
-class FollowUpActionViewSet(viewsets.ModelViewSet):
+class FollowUpActionViewSet(ETagMixin, viewsets.ModelViewSet):
     """Follow-up actions. `status` changes only with a progress update (`updates/`)."""
 
     queryset = FollowUpAction.objects.with_last_activity().prefetch_related("sectors", "sources")
@@ -224,7 +225,7 @@ class FollowUpActionViewSet(viewsets.ModelViewSet):
         )
 
 
-class IndicatorViewSet(viewsets.ModelViewSet):
+class IndicatorViewSet(ETagMixin, viewsets.ModelViewSet):
     queryset = Indicator.objects.prefetch_related("sources")
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorFilter
