@@ -224,6 +224,17 @@ class InstrumentSerializer(CleanModelSerializer):
     def get_missing_steps(self, instrument):
         return instrument.missing_steps
 
+    def to_representation(self, instrument):
+        data = super().to_representation(instrument)
+        as_of = getattr(instrument, "status_as_of", None)
+        if as_of:
+            # Asked for a past day (?as_of=): the status then, in the same words as now.
+            data["status"] = as_of
+            data["status_label"] = Instrument(
+                status=as_of, is_binding=instrument.is_binding
+            ).status_label
+        return data
+
     def validate_parties(self, states):
         if len(set(states)) != len(states):
             raise serializers.ValidationError("A state can be a party only once.")

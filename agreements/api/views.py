@@ -1,10 +1,14 @@
 """The /api/v1/ viewsets. Each list declares its joins; every write goes through the serializers'
 model validation or the services, so the API refuses what the admin refuses."""
 
-from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+import datetime
+
+from django.db.models import OuterRef, Prefetch, Subquery
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from agreements import services
@@ -69,6 +73,14 @@ class SourceViewSet(ETagMixin, viewsets.ModelViewSet):
     ordering_fields = ["title", "published_on"]
 
 
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description="Show the status each instrument had on this day, from its history; "
+    "instruments whose history had not started by then are left out.",
+)
+
+
 class InstrumentViewSet(ETagMixin, viewsets.ModelViewSet):
     """Instruments from intent to in force. `status` changes only through `transition/`."""
 
@@ -82,6 +94,39 @@ class InstrumentViewSet(ETagMixin, viewsets.ModelViewSet):
     filterset_class = filters.InstrumentFilter
     permission_model = None  # set per action: the history and party actions have their own
     ordering_fields = ["title", "signed_on", "in_force_on", "created_at", "updated_at", "status"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        as_of = self.as_of()
+        if as_of is None:
+            return queryset
+        # The status on that day: the latest entry that counts, dated on or before it.
+        on_that_day = (
+            StatusChange.objects.effective()
+            .filter(instrument=OuterRef("pk"), happened_on__lte=as_of)
+            .order_by("-happened_on", "-id")
+            .values("to_status")[:1]
+        )
+        return queryset.annotate(status_as_of=Subquery(on_that_day)).filter(
+            status_as_of__isnull=False
+        )
+
+    def as_of(self):
+        value = self.request.query_params.get("as_of")
+        if not value:
+            return None
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValidationError({"as_of": "Give a date as YYYY-MM-DD."}) from None
+
+    @extend_schema(parameters=[AS_OF])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(parameters=[AS_OF])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
     @extend_schema(
         request=serializers.TransitionSerializer,

@@ -397,3 +397,43 @@ def test_instrument_list_runs_the_same_queries_at_one_and_three_rows(
         response = consumer.get("/api/v1/instruments/")
 
     assert len(response.json()["results"]) == rows
+
+
+def test_as_of_gives_the_status_on_that_day(db, consumer):
+    instrument = make_instrument(intent_stated_on=D(2025, 1, 10), is_binding=False)
+    instrument_transition(instrument=instrument, to="signed", on=D(2025, 6, 1), promote=False)
+    instrument_transition(instrument=instrument, to="in_force", on=D(2025, 9, 1))
+    url = f"/api/v1/instruments/{instrument.pk}/"
+
+    statuses = {
+        day: consumer.get(f"{url}?as_of={day}").json()["status_label"]
+        for day in ("2025-01-10", "2025-05-31", "2025-06-01", "2025-08-31", "2025-09-01")
+    }
+    before = consumer.get("/api/v1/instruments/?as_of=2025-01-09").json()["count"]
+
+    assert statuses == {
+        "2025-01-10": "Proposed",
+        "2025-05-31": "Proposed",
+        "2025-06-01": "Signed",
+        "2025-08-31": "Signed",
+        "2025-09-01": "In effect",
+    }
+    assert before == 0
+    listed = consumer.get("/api/v1/instruments/?as_of=2025-07-01").json()["results"]
+    assert [(row["id"], row["status"]) for row in listed] == [(instrument.pk, "signed")]
+
+
+def test_as_of_ignores_retracted_entries_and_refuses_a_bad_date(db, consumer):
+    from agreements.services import status_change_correct
+
+    instrument = make_instrument(intent_stated_on=D(2025, 1, 10))
+    mistaken = instrument_transition(instrument=instrument, to="signed", on=D(2025, 6, 1))
+    status_change_correct(change=mistaken, reason="Never signed")
+    url = f"/api/v1/instruments/{instrument.pk}/"
+
+    assert consumer.get(f"{url}?as_of=2025-07-01").json()["status"] == "proposed"
+    response = consumer.get(f"{url}?as_of=July")
+    assert (response.status_code, response.json()) == (
+        400,
+        {"as_of": "Give a date as YYYY-MM-DD."},
+    )
