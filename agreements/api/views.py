@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from agreements import services
 from agreements.api import filters, serializers
 from agreements.api.concurrency import ETagMixin
+from agreements.api.csv_export import CSVListMixin
 from agreements.api.errors import as_api_error
 from agreements.models import (
     ActionUpdate,
@@ -32,7 +33,7 @@ from agreements.models import (
 )
 
 
-class StateViewSet(viewsets.ReadOnlyModelViewSet):
+class StateViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     """Every ISO 3166-1 state, by its alpha-2 code."""
 
     queryset = State.objects.all()
@@ -46,28 +47,28 @@ class StateViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_object()
 
 
-class SectorViewSet(ETagMixin, viewsets.ModelViewSet):
+class SectorViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Sector.objects.all()
     serializer_class = serializers.SectorSerializer
     lookup_field = "slug"
     ordering_fields = ["name", "slug"]
 
 
-class OrganizationViewSet(ETagMixin, viewsets.ModelViewSet):
+class OrganizationViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Organization.objects.select_related("state")
     serializer_class = serializers.OrganizationSerializer
     filterset_fields = ["state", "kind"]
     ordering_fields = ["name", "state"]
 
 
-class PersonViewSet(ETagMixin, viewsets.ModelViewSet):
+class PersonViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
     filterset_fields = ["organization"]
     ordering_fields = ["name"]
 
 
-class SourceViewSet(ETagMixin, viewsets.ModelViewSet):
+class SourceViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
     ordering_fields = ["title", "published_on"]
@@ -81,7 +82,7 @@ AS_OF = OpenApiParameter(
 )
 
 
-class InstrumentViewSet(ETagMixin, viewsets.ModelViewSet):
+class InstrumentViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     """Instruments from intent to in force. `status` changes only through `transition/`."""
 
     queryset = Instrument.objects.prefetch_related(
@@ -213,7 +214,7 @@ class InstrumentViewSet(ETagMixin, viewsets.ModelViewSet):
         return Response(serializers.StatusChangeSerializer(rows, many=True).data)
 
 
-class MeetingViewSet(ETagMixin, viewsets.ModelViewSet):
+class MeetingViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Meeting.objects.prefetch_related(
         "states", "people", "organizations", "sectors", "sources", "instruments", "actions"
     )
@@ -222,7 +223,7 @@ class MeetingViewSet(ETagMixin, viewsets.ModelViewSet):
     ordering_fields = ["starts_on", "title", "created_at"]
 
 
-class FollowUpActionViewSet(ETagMixin, viewsets.ModelViewSet):
+class FollowUpActionViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     """Follow-up actions. `status` changes only with a progress update (`updates/`)."""
 
     queryset = FollowUpAction.objects.with_last_activity().prefetch_related("sectors", "sources")
@@ -270,7 +271,7 @@ class FollowUpActionViewSet(ETagMixin, viewsets.ModelViewSet):
         )
 
 
-class IndicatorViewSet(ETagMixin, viewsets.ModelViewSet):
+class IndicatorViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Indicator.objects.prefetch_related("sources")
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorFilter
