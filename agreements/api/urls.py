@@ -1,6 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
 from agreements.api import views
+from agreements.api.changes import ChangeViewSet
 
 router = DefaultRouter()
 router.register("states", views.StateViewSet)
@@ -12,5 +13,6 @@ router.register("instruments", views.InstrumentViewSet)
 router.register("meetings", views.MeetingViewSet)
 router.register("actions", views.FollowUpActionViewSet, basename="action")
 router.register("indicators", views.IndicatorViewSet)
+router.register("changes", ChangeViewSet, basename="change")
 
 urlpatterns = router.urls

@@ -1,0 +1,88 @@
+"""GET /api/v1/changes/?since=<id>: what changed, oldest first, for consumers that sync
+incrementally. Keyset pagination over (txid, id) of finished transactions (see
+`Change.objects.finished`): following `next` never skips or repeats a change, even while others
+write."""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from agreements.api.csv_export import CSVListMixin
+from agreements.models import Change
+
+
+class ChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Change
+        fields = ["id", "at", "object_type", "object_id", "action"]
+
+
+class SincePagination(BasePagination):
+    page_size = 100
+    max_page_size = 1000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.since = self._since(request)
+        if self.since is not None:
+            queryset = queryset.after(self.since)
+        size = self._size(request)
+        rows = list(queryset.order_by("txid", "id")[: size + 1])
+        self.has_more = len(rows) > size
+        self.page = rows[:size]
+        return self.page
+
+    def get_paginated_response(self, data):
+        last = self.page[-1].pk if self.page else (self.since.pk if self.since else 0)
+        next_url = self.request.build_absolute_uri(f"{reverse('change-list')}?since={last}")
+        # `next` is always given: poll it for what comes after.
+        return Response({"next": next_url, "has_more": self.has_more, "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "has_more", "results"],
+            "properties": {
+                "next": {"type": "string", "format": "uri"},
+                "has_more": {"type": "boolean"},
+                "results": schema,
+            },
+        }
+
+    def _since(self, request):
+        value = request.query_params.get("since")
+        if value in (None, "", "0"):
+            return None
+        try:
+            return Change.objects.get(pk=int(value))
+        except (ValueError, Change.DoesNotExist):
+            raise ValidationError({"since": f"No change has the id {value!r}."}) from None
+
+    def _size(self, request):
+        try:
+            size = int(request.query_params.get("page_size", self.page_size))
+        except ValueError:
+            raise ValidationError({"page_size": "Give a whole number."}) from None
+        return max(1, min(size, self.max_page_size))
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("since", OpenApiTypes.INT, description="The last change id you have."),
+        OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 1000; default 100."),
+    ]
+)
+class ChangeViewSet(CSVListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Every create, update, delete and status change, oldest first."""
+
+    queryset = Change.objects.finished()
+    serializer_class = ChangeSerializer
+    pagination_class = SincePagination
+    # The feed tells only which object changed; every role may read every object.
+    permission_classes = [IsAuthenticated]
+    filter_backends = []
