@@ -1,11 +1,22 @@
 """Errors the API answers with: the model's own validation as 400 with field messages (the same
 words as the admin), a forbidden transition as 409, never a 500 for bad input."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from agreements.services import TransitionNotAllowed
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+    def __init__(self):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+        super().__init__(f"The request body is larger than the {limit:g} MiB this API accepts.")
 
 
 class Conflict(exceptions.APIException):
@@ -36,4 +47,6 @@ def as_api_error(
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = as_api_error(exc)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
     return drf_exception_handler(exc, context)

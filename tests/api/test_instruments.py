@@ -437,3 +437,14 @@ def test_as_of_ignores_retracted_entries_and_refuses_a_bad_date(db, consumer):
         400,
         {"as_of": "Give a date as YYYY-MM-DD."},
     )
+
+
+def test_a_huge_payload_answers_413_and_saves_nothing(db, analyst):
+    body = '{"title": "' + "x" * 3_000_000 + '", "kind": "treaty", "parties": ["KZ", "IL"]}'
+
+    response = analyst.post("/api/v1/instruments/", body, content_type="application/json")
+
+    assert (response.status_code, response.json()) == (
+        413, {"detail": "The request body is larger than the 2.5 MiB this API accepts."},
+    )
+    assert Instrument.objects.count() == 0
