@@ -34,8 +34,8 @@ class ETagMixin:
     def update(self, request, *args, **kwargs):
         # Writers of one row queue here (the request is one transaction); the second then reads
         # the first's version, and its If-Match no longer matches.
-        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
-        self.get_queryset().model.objects.select_for_update().filter(**lookup).first()
+        instance = self.get_object()  # 404 for an unknown or malformed id
+        type(instance).objects.select_for_update().filter(pk=instance.pk).first()
         if_match = request.headers.get("If-Match")
         if if_match:
             current = etag_of(self.get_serializer(self.get_object()).data)

@@ -4,6 +4,8 @@ words as the admin), a forbidden transition as 409, never a 500 for bad input.""
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
+from django.db.models import ProtectedError, RestrictedError
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -23,6 +25,15 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "That change is not allowed in the current state."
     default_code = "conflict"
+
+
+def _still_referenced(error) -> str:
+    objects = list(
+        error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+    )
+    names = ", ".join(f"{obj._meta.verbose_name} “{obj}”" for obj in objects[:5])
+    more = f" and {len(objects) - 5} more" if len(objects) > 5 else ""
+    return f"It cannot be deleted while other records refer to it: {names}{more}."
 
 
 def as_api_error(
@@ -49,4 +60,15 @@ def exception_handler(exc, context):
         exc = as_api_error(exc)
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
+    elif isinstance(exc, ProtectedError | RestrictedError):
+        exc = Conflict(_still_referenced(exc))
+    elif isinstance(exc, DataError):
+        # A value PostgreSQL cannot store or compare (a NUL character, a number out of range):
+        # the request's fault, and the atomic request has already been rolled back.
+        exc = exceptions.ValidationError(
+            {
+                "detail": "The request holds a value the database cannot store (such as a NUL "
+                "character or an out-of-range number)."
+            }
+        )
     return drf_exception_handler(exc, context)

@@ -34,6 +34,10 @@ class StateCodeField(serializers.SlugRelatedField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if len(data) != 2 or not data.isalpha():
+            raise serializers.ValidationError(
+                f"Unknown state code {data[:10]!r}: use ISO 3166-1 alpha-2, such as KZ or IL."
+            )
         try:
             return self.get_queryset().get(code=data.upper())
         except State.DoesNotExist:

@@ -445,6 +445,7 @@ def test_a_huge_payload_answers_413_and_saves_nothing(db, analyst):
     response = analyst.post("/api/v1/instruments/", body, content_type="application/json")
 
     assert (response.status_code, response.json()) == (
-        413, {"detail": "The request body is larger than the 2.5 MiB this API accepts."},
+        413,
+        {"detail": "The request body is larger than the 2.5 MiB this API accepts."},
     )
     assert Instrument.objects.count() == 0
