@@ -1,6 +1,7 @@
 """Who may do what over the API: every resource × role × method, from one table."""
 
 import pytest
+from rest_framework.test import APIClient
 
 from agreements.models import FollowUpAction, Indicator, Instrument, Meeting, Organization, Source
 from tests.factories import make_action, make_instrument
@@ -167,3 +168,27 @@ def _count(resource):
         "indicators": Indicator,
     }[resource]
     return model.objects.count()
+
+
+def test_a_superuser_issues_a_token_in_the_admin_shown_once(db, client_as, user_with_role):
+    from django.contrib.messages import get_messages
+    from knox.models import AuthToken
+
+    consumer = user_with_role("consumer")
+    admin = client_as("superuser")
+
+    response = admin.post(
+        "/admin/knox/authtoken/add/",
+        {"user": consumer.pk, "expiry_0": "2099-01-01", "expiry_1": "00:00:00"},
+    )
+
+    assert response.status_code == 302
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    [token_message] = [m for m in messages if m.startswith("TOKEN ")]
+    key = token_message.removeprefix("TOKEN ").split()[0]
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/v1/instruments/").status_code == 200
+    # Revoked by deleting it: the key stops working.
+    AuthToken.objects.filter(user=consumer).delete()
+    assert client.get("/api/v1/instruments/").status_code == 401

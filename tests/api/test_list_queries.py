@@ -1,0 +1,52 @@
+"""Every other list runs the same number of queries at 1 and at 3 rows (instruments, meetings and
+follow-ups have their own tests beside their features)."""
+
+import pytest
+
+from agreements.models import Indicator, Organization, Person, Source
+
+
+def make_rows(resource, count):
+    """Sectors and states are seeded by migration; their pages are cut with page_size instead."""
+    for n in range(count):
+        if resource == "organizations":
+            Organization.objects.create(name=f"Org {n}", state_id="KZ")
+        elif resource == "people":
+            Person.objects.create(name=f"Person {n}")
+        elif resource == "sources":
+            Source.objects.create(title=f"Source {n}")
+        elif resource == "indicators":
+            Indicator.objects.create(
+                state_a_id="KZ",
+                state_b_id="IL",
+                metric="exports",
+                period_start="2025-01-01",
+                period_end=f"2025-12-{n + 1:02d}",
+                value=n,
+                unit="USD",
+            )
+
+
+# Each: 1 savepoint, 2 token, 3 user, 4-5 permissions, 6 count, 7 rows, then what is named, and
+# last the release of the savepoint.
+QUERIES = {
+    "sectors": 8,
+    "organizations": 8,  # rows joined with their state
+    "people": 8,
+    "sources": 8,
+    "indicators": 9,  # 8 sources of the indicators
+    "states": 8,
+}
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+@pytest.mark.parametrize("resource", QUERIES)
+def test_list_queries_do_not_grow_with_rows(db, api_as, django_assert_num_queries, resource, rows):
+    make_rows(resource, rows)
+    client = api_as("consumer")
+    query = f"?page_size={rows}" if resource in ("sectors", "states") else ""
+
+    with django_assert_num_queries(QUERIES[resource]):
+        response = client.get(f"/api/v1/{resource}/{query}")
+
+    assert len(response.json()["results"]) == rows
