@@ -46,6 +46,20 @@ PROJECT_MAP_SECTORS = [
 ]
 
 
+DEMO_SECTORS = [
+    *PROJECT_MAP_SECTORS,
+    "diplomatic-training",
+    "public-diplomacy",
+    "visas-consular-affairs",
+    "trade-investment",
+    "culture-remembrance",
+]
+
+
+class DemoDataError(Exception):
+    """The database is not one the demo can be recorded in."""
+
+
 @transaction.atomic
 def load_demo() -> dict:
     """Record the seed article. Returns how many objects of each kind it created."""
@@ -53,6 +67,12 @@ def load_demo() -> dict:
     kz = State.objects.get(code="KZ")
     il = State.objects.get(code="IL")
     sectors = {sector.slug: sector for sector in Sector.objects.all()}
+    missing = sorted(set(DEMO_SECTORS) - set(sectors))
+    if missing:
+        raise DemoDataError(
+            "The demo needs the sectors the migrations seed, and these are gone or renamed: "
+            f"{', '.join(missing)}. Restore them, or load the demo into a fresh database."
+        )
 
     article, _ = Source.objects.get_or_create(
         title="Kazakhstan and Israel Deepen Cooperation in Astana",

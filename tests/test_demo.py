@@ -159,3 +159,14 @@ def test_add_user_refuses_a_duplicate_and_a_weak_password(db):
         call_command("add_user", "dana", "--role", "analyst", stdout=StringIO())
     with pytest.raises(CommandError, match="too common"):
         call_command("add_user", "omer", "--role", "analyst", "--password", "password1")
+
+
+def test_load_demo_says_what_is_missing_and_changes_nothing(db):
+    from agreements.models import Sector
+
+    Sector.objects.filter(slug="public-diplomacy").update(slug="outreach")
+
+    with pytest.raises(CommandError, match="these are gone or renamed: public-diplomacy"):
+        call_command("load_demo", stdout=StringIO())
+
+    assert Instrument.objects.count() == 0

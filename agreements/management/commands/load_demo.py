@@ -1,6 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from agreements.demo import create_demo_users, load_demo
+from agreements.demo import DemoDataError, create_demo_users, load_demo
 
 
 class Command(BaseCommand):
@@ -18,7 +18,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, users=False, **options):
-        created = load_demo()
+        try:
+            created = load_demo()
+        except DemoDataError as error:
+            raise CommandError(str(error)) from None
         summary = ", ".join(f"{count} {kind}" for kind, count in created.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded (new: {summary})."))
         if users:
