@@ -34,14 +34,22 @@ class StateCodesFilter(filters.ModelMultipleChoiceFilter):
         super().__init__(queryset=State.objects.all(), to_field_name="code", **kwargs)
 
 
-class InstrumentFilter(filters.FilterSet):
+class PairFilterSet(filters.FilterSet):
+    """`pair=KZ-IL`: what belonging to a pair means is the queryset's own `for_pair()`."""
+
+    pair = filters.CharFilter(method="filter_pair", help_text="Two state codes: KZ-IL.")
+
+    def filter_pair(self, queryset, name, value):
+        return queryset.for_pair(*parse_pair(value))
+
+
+class InstrumentFilter(PairFilterSet):
     status = filters.MultipleChoiceFilter(choices=Instrument.Status.choices)
     kind = filters.ChoiceFilter(choices=Instrument.Kind.choices)
     party = StateCodesFilter(
         method="filter_party",
         help_text="A state code; repeat it (party=KZ&party=IL): every one must be a party.",
     )
-    pair = filters.CharFilter(method="filter_pair", help_text="Both states are parties: KZ-IL.")
     sector = filters.CharFilter(field_name="sectors__slug", help_text="A sector's slug.")
     signed_after = filters.DateFilter(field_name="signed_on", lookup_expr="gte")
     signed_before = filters.DateFilter(field_name="signed_on", lookup_expr="lte")
@@ -58,9 +66,6 @@ class InstrumentFilter(filters.FilterSet):
             queryset = queryset.with_party(state.code)
         return queryset
 
-    def filter_pair(self, queryset, name, value):
-        return queryset.for_pair(*parse_pair(value))
-
     def filter_in_force(self, queryset, name, value):
         in_force = Instrument.Status.IN_FORCE
         return queryset.filter(status=in_force) if value else queryset.exclude(status=in_force)
@@ -69,8 +74,7 @@ class InstrumentFilter(filters.FilterSet):
         return full_text(queryset, ["title", "short_title", "notes"], value)
 
 
-class MeetingFilter(filters.FilterSet):
-    pair = filters.CharFilter(method="filter_pair", help_text="Both states took part: KZ-IL.")
+class MeetingFilter(PairFilterSet):
     kind = filters.ChoiceFilter(choices=Meeting.Kind.choices)
     status = filters.MultipleChoiceFilter(choices=Meeting.Status.choices)
     starts_after = filters.DateFilter(field_name="starts_on", lookup_expr="gte")
@@ -81,15 +85,11 @@ class MeetingFilter(filters.FilterSet):
         model = Meeting
         fields = []
 
-    def filter_pair(self, queryset, name, value):
-        return queryset.for_pair(*parse_pair(value))
-
     def filter_q(self, queryset, name, value):
         return full_text(queryset, ["title", "summary", "place"], value)
 
 
-class FollowUpActionFilter(filters.FilterSet):
-    pair = filters.CharFilter(method="filter_pair", help_text="Promised between KZ-IL.")
+class FollowUpActionFilter(PairFilterSet):
     status = filters.MultipleChoiceFilter(choices=FollowUpAction.Status.choices)
     overdue = filters.BooleanFilter(method="filter_overdue")
     due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte")
@@ -101,9 +101,6 @@ class FollowUpActionFilter(filters.FilterSet):
     class Meta:
         model = FollowUpAction
         fields = []
-
-    def filter_pair(self, queryset, name, value):
-        return queryset.for_pair(*parse_pair(value))
 
     def filter_overdue(self, queryset, name, value):
         overdue = FollowUpAction.objects.overdue()
