@@ -136,7 +136,7 @@ def test_person_and_source_round_trip(db, api_as):
             {"slug": "not a slug!", "name": "X"},
             {
                 "slug": [
-                    "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."
+                    'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'
                 ]
             },
         ),
