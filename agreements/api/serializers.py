@@ -279,11 +279,14 @@ class InstrumentSerializer(CleanModelSerializer):
         parties = validated_data.pop("parties", None)
         with transaction.atomic():
             instance = super().update(instance, validated_data)
-            if parties is not None:
-                try:
+            try:
+                if parties is not None:
                     services.instrument_set_parties(instrument=instance, states=parties)
-                except DjangoValidationError as error:
-                    raise as_api_error(error) from None
+                # As in the admin: a rule that now says "already in force" takes effect at once.
+                services.instrument_promote_if_due(instrument=instance)
+            except DjangoValidationError as error:
+                raise as_api_error(error) from None
+        instance.refresh_from_db()
         return instance
 
 

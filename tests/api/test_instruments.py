@@ -449,3 +449,16 @@ def test_a_huge_payload_answers_413_and_saves_nothing(db, analyst):
         {"detail": "The request body is larger than the 2.5 MiB this API accepts."},
     )
     assert Instrument.objects.count() == 0
+
+
+def test_setting_a_rule_that_is_already_met_brings_it_into_force_as_in_the_admin(db, analyst):
+    instrument = make_instrument()
+    instrument_transition(instrument=instrument, to="signed", on=D(2026, 1, 27))
+
+    response = analyst.patch(
+        f"/api/v1/instruments/{instrument.pk}/",
+        {"entry_into_force_rule": {"type": "on_signature"}},
+        format="json",
+    )
+
+    assert (response.json()["status"], response.json()["in_force_on"]) == ("in_force", "2026-01-27")
