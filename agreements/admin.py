@@ -185,20 +185,25 @@ class PartiesFormSet(BaseInlineFormSet):
         ]
         if len(kept) < 2:
             raise ValidationError("An instrument needs at least two parties.")
-        for form in self.forms:
-            if not form.instance.pk:
-                continue
-            # The instance already carries the submitted state; the stored one is what acted.
-            stored = InstrumentParty.objects.select_related("state").get(pk=form.instance.pk)
-            removed = form.cleaned_data.get("DELETE") or form.cleaned_data["state"] != stored.state
-            has_acted = PartyAction.objects.filter(
-                instrument_id=stored.instrument_id, state_id=stored.state_id
-            ).exists()
-            if removed and has_acted:
-                raise ValidationError(
-                    f"{stored.state} has recorded actions on this instrument; delete those "
-                    "before removing it as a party or replacing it with another state."
-                )
+        if self.instance.pk is None:
+            return  # a new instrument: no party has acted yet
+        # The stored state is the one that acted (the instance already carries the submitted one).
+        stored = dict(
+            InstrumentParty.objects.filter(instrument=self.instance).values_list("pk", "state_id")
+        )
+        leaving = [
+            stored[form.instance.pk]
+            for form in self.forms
+            if form.instance.pk in stored
+            and (
+                form.cleaned_data.get("DELETE")
+                or form.cleaned_data["state"].pk != stored[form.instance.pk]
+            )
+        ]
+        try:
+            services.refuse_removing_parties_that_acted(instrument=self.instance, states=leaving)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["parties"]) from None
 
 
 class InstrumentPartyInline(admin.TabularInline):

@@ -76,22 +76,29 @@ def instrument_set_parties(*, instrument: Instrument, states: Iterable[State]) -
     _lock(instrument)
     current = set(instrument.parties.values_list("state_id", flat=True))
     leaving = current - wanted
-    acted = set(
-        PartyAction.objects.filter(instrument=instrument, state__in=leaving).values_list(
-            "state__name", flat=True
-        )
-    )
-    if acted:
-        names = ", ".join(sorted(acted))
-        raise ValidationError(
-            {
-                "parties": f"{names} has recorded actions on this instrument; delete those before "
-                "removing it as a party."
-            }
-        )
+    refuse_removing_parties_that_acted(instrument=instrument, states=leaving)
     instrument.parties.filter(state__in=leaving).delete()
     for code in sorted(wanted - current):
         InstrumentParty.objects.create(instrument=instrument, state_id=code)
+
+
+def refuse_removing_parties_that_acted(*, instrument: Instrument, states: Iterable) -> None:
+    """A party that has acted on an instrument stays one until its actions are deleted; the admin
+    asks this before saving its parties, the API before replacing them."""
+    acted = sorted(
+        set(
+            PartyAction.objects.filter(instrument=instrument, state__in=states).values_list(
+                "state__name", flat=True
+            )
+        )
+    )
+    if acted:
+        raise ValidationError(
+            {
+                "parties": f"{', '.join(acted)} has recorded actions on this instrument; delete "
+                "those before removing it as a party."
+            }
+        )
 
 
 @transaction.atomic

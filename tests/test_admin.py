@@ -501,7 +501,10 @@ def test_admin_refuses_replacing_a_party_that_has_acted(db, client_as):
     )
 
     assert response.status_code == 200
-    assert "Israel has recorded actions on this instrument" in response.content.decode()
+    assert (
+        "Israel has recorded actions on this instrument; delete those before removing it as a "
+        "party." in response.content.decode()
+    )
     assert sorted(instrument.parties.values_list("state", flat=True)) == ["IL", "KZ"]
 
 
