@@ -11,8 +11,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from agreements import services
-from agreements.api import filters, serializers
+from agreements import filters, services
+from agreements.api import serializers
 from agreements.api.concurrency import ETagMixin
 from agreements.api.csv_export import CSVListMixin
 from agreements.api.errors import as_api_error

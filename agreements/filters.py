@@ -1,11 +1,22 @@
-"""Query-string filters of the list endpoints; each is documented in the OpenAPI schema."""
+"""Query-string filters, shared by the API lists and the managers' pages; each is documented in
+the OpenAPI schema."""
+
+import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
-from agreements.models import FollowUpAction, Indicator, Instrument, Meeting, State
+from agreements.models import (
+    FollowUpAction,
+    Indicator,
+    Instrument,
+    Meeting,
+    Organization,
+    State,
+    today,
+)
 
 
 def parse_pair(value: str) -> tuple[str, str]:
@@ -37,7 +48,9 @@ class StateCodesFilter(filters.ModelMultipleChoiceFilter):
 class PairFilterSet(filters.FilterSet):
     """`pair=KZ-IL`: what belonging to a pair means is the queryset's own `for_pair()`."""
 
-    pair = filters.CharFilter(method="filter_pair", help_text="Two state codes: KZ-IL.")
+    pair = filters.CharFilter(
+        method="filter_pair", label="Pair (KZ-IL)", help_text="Two state codes: KZ-IL."
+    )
 
     def filter_pair(self, queryset, name, value):
         return queryset.for_pair(*parse_pair(value))
@@ -91,12 +104,14 @@ class MeetingFilter(PairFilterSet):
 
 class FollowUpActionFilter(PairFilterSet):
     status = filters.MultipleChoiceFilter(choices=FollowUpAction.Status.choices)
-    overdue = filters.BooleanFilter(method="filter_overdue")
-    due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte")
+    overdue = filters.BooleanFilter(method="filter_overdue", label="Overdue")
+    due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte", label="Due by")
     responsible_state = filters.CharFilter(
         field_name="responsible_state", lookup_expr="iexact", help_text="A state code."
     )
-    q = filters.CharFilter(method="filter_q", help_text="Full-text search: titles, descriptions.")
+    q = filters.CharFilter(
+        method="filter_q", label="Search", help_text="Full-text search: titles, descriptions."
+    )
 
     class Meta:
         model = FollowUpAction
@@ -121,3 +136,33 @@ class IndicatorFilter(filters.FilterSet):
     def filter_pair(self, queryset, name, value):
         a, b = parse_pair(value)
         return queryset.filter(state_a__in=[a, b], state_b__in=[a, b])
+
+
+class FollowUpBoardFilter(FollowUpActionFilter):
+    """The managers' follow-up board: the API's filters, plus the board's own."""
+
+    responsible_state = filters.ModelChoiceFilter(
+        queryset=State.objects.filter(follow_up_actions__isnull=False).distinct(),
+        empty_label="Any state",
+    )
+    responsible_organization = filters.ModelChoiceFilter(
+        queryset=Organization.objects.filter(follow_up_actions__isnull=False).distinct(),
+        empty_label="Any organization",
+    )
+    due_within = filters.ChoiceFilter(
+        label="Due within",
+        choices=[("7", "7 days"), ("30", "30 days"), ("90", "90 days")],
+        method="filter_due_within",
+        empty_label="Any time",
+    )
+    stale = filters.BooleanFilter(method="filter_stale", label="Stale (no update in 90 days)")
+
+    def filter_due_within(self, queryset, name, value):
+        start = today()
+        return queryset.open().filter(
+            due_on__gte=start, due_on__lte=start + datetime.timedelta(days=int(value))
+        )
+
+    def filter_stale(self, queryset, name, value):
+        stale = FollowUpAction.objects.stale()
+        return queryset.filter(pk__in=stale) if value else queryset.exclude(pk__in=stale)

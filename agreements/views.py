@@ -1,0 +1,131 @@
+"""The managers' pages: server-rendered, login required, readable on a phone and on paper."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Case, F, IntegerField, Value, When
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from rest_framework.exceptions import ValidationError
+
+from agreements.api.csv_export import csv_lines
+from agreements.filters import FollowUpBoardFilter
+from agreements.models import DUE_SOON_DAYS, FollowUpAction, today
+
+# The CSV's columns: what the page shows, in the same order and words.
+BOARD_COLUMNS = {
+    "signal": "signal",
+    "title": "follow-up",
+    "responsible": "responsible",
+    "agreed_at": "agreed at",
+    "agreed_on": "agreed on",
+    "due_on": "due on",
+    "status": "status",
+    "last_update": "last update",
+}
+
+
+@login_required
+@permission_required("agreements.view_followupaction", raise_exception=True)
+def follow_up_board(request):
+    """Every follow-up with where it stands; overdue first, then due soon, then by due date."""
+    board = FollowUpBoardFilter(request.GET, queryset=_board_queryset())
+    error = None
+    try:
+        rows = list(board.qs) if board.is_valid() else []
+    except ValidationError as refusal:
+        rows, error = [], " ".join(str(m) for m in _messages(refusal.detail))
+    lines = [_board_line(action) for action in rows]
+    if request.GET.get("format") == "csv":
+        rows = ({name: line[key] for key, name in BOARD_COLUMNS.items()} for line in lines)
+        response = StreamingHttpResponse(
+            csv_lines(rows, list(BOARD_COLUMNS.values())), content_type="text/csv"
+        )
+        response["Content-Disposition"] = 'attachment; filename="follow-ups.csv"'
+        return response
+    csv_query = request.GET.copy()
+    csv_query["format"] = "csv"
+    return render(
+        request,
+        "agreements/follow_up_board.html",
+        {
+            "board": board,
+            "lines": lines,
+            "error": error,
+            "csv_url": f"{request.path}?{csv_query.urlencode()}",
+            "counts": {
+                "overdue": sum(line["is_overdue"] for line in lines),
+                "due_soon": sum(line["is_due_soon"] for line in lines),
+                "stale": sum(line["is_stale"] for line in lines),
+            },
+        },
+    )
+
+
+def _board_queryset():
+    on = today()
+    soon = on + datetime.timedelta(days=DUE_SOON_DAYS)
+    open_statuses = FollowUpAction.OPEN_STATUSES
+    urgency = Case(
+        When(status__in=open_statuses, due_on__lt=on, then=Value(0)),
+        When(status__in=open_statuses, due_on__lte=soon, then=Value(1)),
+        When(status__in=open_statuses, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+    return (
+        FollowUpAction.objects.with_last_activity()
+        .select_related(
+            "responsible_state",
+            "responsible_organization",
+            "origin_meeting",
+            "origin_instrument",
+        )
+        .order_by(urgency, F("due_on").asc(nulls_last=True), "title", "id")
+    )
+
+
+def _board_line(action: FollowUpAction) -> dict:
+    """One row of the board, in words, for the page and for its CSV alike."""
+    on = today()
+    if action.is_overdue:
+        days = (on - action.due_on).days
+        signal = f"Overdue by {days} day{'s' if days != 1 else ''}"
+    elif action.is_due_soon:
+        days = (action.due_on - on).days
+        signal = "Due today" if days == 0 else f"Due in {days} day{'s' if days != 1 else ''}"
+    elif action.is_stale:
+        signal = f"Stale: no update for {(on - action.last_activity_on).days} days"
+    else:
+        signal = ""
+    origin = action.origin_meeting or action.origin_instrument
+    return {
+        "action": action,
+        "signal": signal,
+        "is_overdue": action.is_overdue,
+        "is_due_soon": action.is_due_soon,
+        "is_stale": action.is_stale,
+        "title": action.title,
+        "responsible": str(action.responsible_organization or action.responsible_state or "")
+        or "Not assigned",
+        "agreed_at": str(origin),
+        "origin_url": reverse(
+            f"admin:agreements_{origin._meta.model_name}_change", args=[origin.pk]
+        ),
+        "agreed_on": action.agreed_on.isoformat(),
+        "due_on": action.due_on.isoformat() if action.due_on else "",
+        "status": action.get_status_display(),
+        "last_update": action.last_activity_on.isoformat(),
+    }
+
+
+def _messages(detail):
+    if isinstance(detail, dict):
+        for value in detail.values():
+            yield from _messages(value)
+    elif isinstance(detail, list):
+        for value in detail:
+            yield from _messages(value)
+    else:
+        yield detail

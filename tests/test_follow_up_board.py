@@ -1,0 +1,153 @@
+"""The managers' follow-up board at /follow-ups/."""
+
+import csv
+import datetime
+import io
+
+import pytest
+
+from agreements.models import today
+from agreements.services import action_record_update
+from tests.factories import MeetingFactory, make_action
+
+days = datetime.timedelta
+
+
+@pytest.fixture
+def board_rows(db):
+    """Overdue, due soon, stale, and a completed one, at a KZ–IL meeting; one at KZ–FR."""
+    meeting = MeetingFactory(states=["KZ", "IL"])
+    rows = {
+        "overdue": make_action(
+            origin_meeting=meeting,
+            title="Exchange draft texts",
+            agreed_on=today() - days(40),
+            due_on=today() - days(12),
+            responsible_state_id="KZ",
+        ),
+        "soon": make_action(
+            origin_meeting=meeting,
+            title="Agree commission dates",
+            agreed_on=today() - days(10),
+            due_on=today() + days(9),
+        ),
+        "stale": make_action(
+            origin_meeting=meeting, title="Convene the commission", agreed_on=today() - days(300)
+        ),
+        "done": make_action(
+            origin_meeting=meeting,
+            title="Send the invitation",
+            agreed_on=today() - days(300),
+            due_on=today() - days(200),
+        ),
+        "other_pair": make_action(
+            origin_meeting=MeetingFactory(states=["KZ", "FR"]),
+            title="Open a consulate",
+            agreed_on=today(),
+        ),
+    }
+    action_record_update(
+        action=rows["done"], note="Sent", to_status="completed", happened_on=today() - days(250)
+    )
+    return rows
+
+
+def shown_titles(response):
+    return [line["title"] for line in response.context["lines"]]
+
+
+def test_board_needs_a_login(db, client):
+    response = client.get("/follow-ups/")
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/admin/login/?next=/follow-ups/",
+    )
+
+
+def test_board_puts_overdue_first_and_says_so_in_words(board_rows, client_as):
+    response = client_as("manager").get("/follow-ups/")
+
+    assert shown_titles(response) == [
+        "Exchange draft texts",
+        "Agree commission dates",
+        "Convene the commission",
+        "Open a consulate",
+        "Send the invitation",
+    ]
+    page = response.content.decode()
+    assert '<span class="badge">Overdue by 12 days</span>' in page
+    assert '<span class="badge">Due in 9 days</span>' in page
+    assert '<span class="badge">Stale: no update for 300 days</span>' in page
+    assert "1 overdue</strong>" in page
+    meeting = board_rows["overdue"].origin_meeting
+    assert f'href="/admin/agreements/meeting/{meeting.pk}/change/"' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("overdue=true", ["Exchange draft texts"]),
+        (
+            "pair=IL-KZ&status=planned",
+            ["Exchange draft texts", "Agree commission dates", "Convene the commission"],
+        ),
+        ("due_within=30", ["Agree commission dates"]),
+        ("stale=true", ["Convene the commission"]),
+        ("responsible_state=KZ", ["Exchange draft texts"]),
+        ("status=completed", ["Send the invitation"]),
+        ("q=consulate", ["Open a consulate"]),
+    ],
+)
+def test_board_filters(board_rows, client_as, query, expected):
+    response = client_as("consumer").get(f"/follow-ups/?{query}")
+
+    assert shown_titles(response) == expected
+
+
+def test_board_csv_is_exactly_what_is_shown(board_rows, client_as):
+    client = client_as("manager")
+    shown = client.get("/follow-ups/?pair=KZ-IL&status=planned")
+
+    response = client.get("/follow-ups/?pair=KZ-IL&status=planned&format=csv")
+
+    body = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert response["Content-Disposition"] == 'attachment; filename="follow-ups.csv"'
+    assert [row["follow-up"] for row in rows] == shown_titles(shown)
+    assert rows[0]["signal"] == "Overdue by 12 days"
+    assert list(rows[0]) == [
+        "signal",
+        "follow-up",
+        "responsible",
+        "agreed at",
+        "agreed on",
+        "due on",
+        "status",
+        "last update",
+    ]
+
+
+def test_board_shows_a_bad_filter_instead_of_failing(board_rows, client_as):
+    response = client_as("manager").get("/follow-ups/?pair=KZ&due_by=someday")
+
+    assert response.status_code == 200
+    assert "Give two ISO 3166-1 alpha-2 codes joined by a hyphen" in response.content.decode()
+    assert shown_titles(response) == []
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_board_runs_the_same_queries_at_one_and_three_rows(
+    db, client_as, django_assert_num_queries, rows
+):
+    meeting = MeetingFactory()
+    for number in range(rows):
+        make_action(origin_meeting=meeting, title=f"Action {number}", due_on=today())
+    client = client_as("manager")
+
+    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 rows with their origins and last
+    # activity, 7 responsible states and 8 organizations for the filter form, 9 release
+    with django_assert_num_queries(9):
+        response = client.get("/follow-ups/")
+
+    assert len(response.context["lines"]) == rows
