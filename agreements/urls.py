@@ -4,4 +4,6 @@ from agreements import views
 
 urlpatterns = [
     path("follow-ups/", views.follow_up_board, name="follow-up-board"),
+    path("instruments/<int:pk>/", views.instrument_detail, name="instrument-page"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting-page"),
 ]

@@ -3,15 +3,36 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Value, When
 from django.http import StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from rest_framework.exceptions import ValidationError
 
 from agreements.api.csv_export import csv_lines
 from agreements.filters import FollowUpBoardFilter
-from agreements.models import DUE_SOON_DAYS, FollowUpAction, today
+from agreements.models import (
+    DUE_SOON_DAYS,
+    FollowUpAction,
+    Instrument,
+    InstrumentLink,
+    InstrumentParty,
+    Meeting,
+    PartyAction,
+    Person,
+    StatusChange,
+    today,
+)
+
+# The road from intent to in force, as the stepper draws it; the ends off it are added when reached.
+LIFECYCLE = [
+    Instrument.Status.PROPOSED,
+    Instrument.Status.UNDER_NEGOTIATION,
+    Instrument.Status.TEXT_AGREED,
+    Instrument.Status.SIGNED,
+    Instrument.Status.PROVISIONALLY_APPLIED,
+    Instrument.Status.IN_FORCE,
+]
 
 # The CSV's columns: what the page shows, in the same order and words.
 BOARD_COLUMNS = {
@@ -63,6 +84,103 @@ def follow_up_board(request):
     )
 
 
+@login_required
+@permission_required("agreements.view_instrument", raise_exception=True)
+def instrument_detail(request, pk):
+    """One instrument: its road from intent to in force, each party's steps, what it waits for."""
+    instrument = get_object_or_404(
+        Instrument.objects.select_related("meeting").prefetch_related(
+            Prefetch(
+                "parties",
+                InstrumentParty.objects.select_related("state", "organization", "signatory"),
+            ),
+            Prefetch("party_actions", PartyAction.objects.select_related("state")),
+            Prefetch(
+                "status_changes",
+                StatusChange.objects.effective().in_world_order().prefetch_related("sources"),
+            ),
+            Prefetch("links", InstrumentLink.objects.select_related("target")),
+            Prefetch("linked_from", InstrumentLink.objects.select_related("instrument")),
+            "sources",
+            "sectors",
+        ),
+        pk=pk,
+    )
+    projection = instrument.entry_into_force()
+    actions_by_state = {}
+    for party_action in instrument.party_actions.all():
+        actions_by_state.setdefault(party_action.state_id, []).append(party_action)
+    return render(
+        request,
+        "agreements/instrument_detail.html",
+        {
+            "instrument": instrument,
+            "steps": _lifecycle_steps(instrument),
+            "projection": projection,
+            "parties": [
+                (party, actions_by_state.get(party.state_id, []))
+                for party in instrument.parties.all()
+            ],
+        },
+    )
+
+
+@login_required
+@permission_required("agreements.view_meeting", raise_exception=True)
+def meeting_detail(request, pk):
+    """One meeting: who met, where, what was signed there, what was promised and how it stands."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("host").prefetch_related(
+            "states",
+            Prefetch("people", Person.objects.select_related("organization")),
+            "organizations",
+            "sectors",
+            "sources",
+            "instruments",
+        ),
+        pk=pk,
+    )
+    actions = _board_queryset().filter(origin_meeting=meeting)
+    return render(
+        request,
+        "agreements/meeting_detail.html",
+        {"meeting": meeting, "lines": [_board_line(action) for action in actions]},
+    )
+
+
+def _lifecycle_steps(instrument: Instrument) -> list[dict]:
+    """The stepper: each stage with the date and sources of the entry that reached it."""
+    reached = {}
+    for change in instrument.status_changes.all():
+        reached[change.to_status] = change  # the latest entry to each status counts
+    current = Instrument.Status(instrument.status)
+    stages = list(LIFECYCLE)
+    if current not in stages:
+        stages.append(current)  # suspended, terminated or abandoned
+    position = stages.index(current)
+    steps = []
+    for index, stage in enumerate(stages):
+        change = reached.get(stage)
+        if stage == Instrument.Status.IN_FORCE and not instrument.is_binding:
+            label = "In effect"
+        else:
+            label = stage.label
+        steps.append(
+            {
+                "label": label,
+                "change": change,
+                "state": "current"
+                if stage == current
+                else "done"
+                if change and index < position
+                else "skipped"
+                if index < position
+                else "ahead",
+            }
+        )
+    return steps
+
+
 def _board_queryset():
     on = today()
     soon = on + datetime.timedelta(days=DUE_SOON_DAYS)
@@ -111,7 +229,7 @@ def _board_line(action: FollowUpAction) -> dict:
         or "Not assigned",
         "agreed_at": str(origin),
         "origin_url": reverse(
-            f"admin:agreements_{origin._meta.model_name}_change", args=[origin.pk]
+            "meeting-page" if action.origin_meeting_id else "instrument-page", args=[origin.pk]
         ),
         "agreed_on": action.agreed_on.isoformat(),
         "due_on": action.due_on.isoformat() if action.due_on else "",

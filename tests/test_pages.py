@@ -1,0 +1,105 @@
+"""The instrument and meeting pages, with the demo data, under fixed query counts."""
+
+import datetime
+
+import pytest
+
+from agreements.models import Instrument, Meeting
+from agreements.services import instrument_transition, party_action_record
+from tests.factories import make_instrument
+
+D = datetime.date
+
+
+@pytest.fixture
+def air_services(demo):
+    """A treaty halfway: signed, Kazakhstan has notified, Israel has not."""
+    instrument = make_instrument(
+        title="Agreement on air services",
+        intent_stated_on=D(2025, 3, 1),
+        entry_into_force_rule="days_after_last_notification",
+        entry_into_force_days=30,
+        meeting=Meeting.objects.get(kind="official_visit"),
+    )
+    instrument_transition(instrument=instrument, to="under_negotiation", on=D(2025, 6, 1))
+    instrument_transition(instrument=instrument, to="signed", on=D(2026, 1, 27))
+    party_action_record(
+        instrument=instrument,
+        state="KZ",
+        action="notification",
+        taken_on=D(2026, 4, 2),
+        reference="NV 14-2/311",
+    )
+    return instrument
+
+
+def test_instrument_page_tells_where_it_stands(air_services, client_as, django_assert_num_queries):
+    client = client_as("manager")
+
+    # 1 session, 2 savepoint, 3 user, 4 the instrument with its meeting, 5 parties with states,
+    # organizations and signatories, 6 party actions, 7 history, 8 its sources, 9 links,
+    # 10 links to it, 11 sources, 12 sectors, 13-14 permissions (for the admin link), 15 release
+    with django_assert_num_queries(15):
+        response = client.get(f"/instruments/{air_services.pk}/")
+
+    page = response.content.decode()
+    steps = [(s["label"], s["state"]) for s in response.context["steps"]]
+    assert steps == [
+        ("Proposed", "done"),
+        ("Under negotiation", "done"),
+        ("Text agreed", "skipped"),
+        ("Signed", "current"),
+        ("Provisionally applied", "ahead"),
+        ("In force", "ahead"),
+    ]
+    assert "Enters into force 30 days after the last notification." in page
+    assert "Waiting for Israel&#x27;s notification that internal procedures are complete." in page
+    assert "Notification that internal procedures are complete: 2 Apr 2026 (NV 14-2/311)" in page
+    assert f'href="/api/v1/instruments/{air_services.pk}/"' in page
+    assert "Open in the admin" in page
+
+
+def test_a_non_binding_instrument_is_in_effect(demo, client_as):
+    memorandum = Instrument.objects.get(short_title="Memorandum on public diplomacy")
+    instrument_transition(instrument=memorandum, to="in_force", on=D(2026, 1, 27))
+
+    response = client_as("analyst").get(f"/instruments/{memorandum.pk}/")
+
+    page = response.content.decode()
+    assert response.context["steps"][-1] == {
+        "label": "In effect",
+        "change": memorandum.status_changes.last(),
+        "state": "current",
+    }
+    assert "In effect since <strong>27 January 2026</strong>." in page
+    assert "Edit in the admin" in page
+
+
+def test_meeting_page_shows_what_was_signed_and_promised(
+    demo, client_as, django_assert_num_queries
+):
+    forum = Meeting.objects.get(kind="business_forum")
+    client = client_as("consumer")
+
+    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the meeting with its host, 7 states,
+    # 8 people, 9 organizations, 10 sectors, 11 sources, 12 instruments, 13 follow-ups, 14 release
+    with django_assert_num_queries(14):
+        response = client.get(f"/meetings/{forum.pk}/")
+
+    page = response.content.decode()
+    assert page.count("Business forum item") == 3
+    assert (
+        "Turn the business forum’s project map into Joint Economic Commission workstreams" in page
+    )
+    assert "Stale: no update for" in page
+    assert "Astana (host: Kazakhstan)" in page
+
+
+@pytest.mark.parametrize("url", ["/instruments/999999/", "/meetings/999999/"])
+def test_unknown_pages_answer_404(db, client_as, url):
+    assert client_as("consumer").get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/instruments/1/", "/meetings/1/", "/follow-ups/"])
+def test_pages_need_a_login(db, client, url):
+    assert client.get(url).status_code == 302
