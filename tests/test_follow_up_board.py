@@ -81,7 +81,7 @@ def test_board_puts_overdue_first_and_says_so_in_words(board_rows, client_as):
     assert '<span class="badge">Stale: no update for 300 days</span>' in page
     assert "1 overdue</strong>" in page
     meeting = board_rows["overdue"].origin_meeting
-    assert f'href="/admin/agreements/meeting/{meeting.pk}/change/"' in page
+    assert f'href="/meetings/{meeting.pk}/"' in page
 
 
 @pytest.mark.parametrize(
