@@ -6,4 +6,5 @@ urlpatterns = [
     path("follow-ups/", views.follow_up_board, name="follow-up-board"),
     path("instruments/<int:pk>/", views.instrument_detail, name="instrument-page"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-page"),
+    path("relations/<str:pair>/", views.relationship, name="relationship"),
 ]

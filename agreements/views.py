@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Case, F, IntegerField, Prefetch, Value, When
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from rest_framework.exceptions import ValidationError
@@ -14,12 +14,14 @@ from agreements.filters import FollowUpBoardFilter
 from agreements.models import (
     DUE_SOON_DAYS,
     FollowUpAction,
+    Indicator,
     Instrument,
     InstrumentLink,
     InstrumentParty,
     Meeting,
     PartyAction,
     Person,
+    State,
     StatusChange,
     today,
 )
@@ -146,6 +148,104 @@ def meeting_detail(request, pk):
         "agreements/meeting_detail.html",
         {"meeting": meeting, "lines": [_board_line(action) for action in actions]},
     )
+
+
+@login_required
+@permission_required("agreements.view_instrument", raise_exception=True)
+def relationship(request, pair):
+    """Where a relationship stands: its pipeline, timeline, open promises, figures and sectors."""
+    codes = pair.upper().split("-")
+    states = {state.code: state for state in State.objects.filter(code__in=codes)}
+    if len(codes) != 2 or len(states) != 2:
+        raise Http404("A relationship is two ISO 3166-1 alpha-2 codes joined by a hyphen: KZ-IL.")
+    a, b = (states[code] for code in codes)
+    instruments = list(
+        Instrument.objects.for_pair(a.code, b.code)
+        .prefetch_related("sectors")
+        .order_by(F("signed_on").desc(nulls_last=True), "title")
+    )
+    by_status = {status: [] for status in Instrument.Status}
+    for instrument in instruments:
+        by_status[Instrument.Status(instrument.status)].append(instrument)
+    meetings = list(Meeting.objects.for_pair(a.code, b.code).prefetch_related("sectors"))
+    changes = (
+        StatusChange.objects.effective()
+        .filter(instrument__in=[i.pk for i in instruments])
+        .select_related("instrument")
+        .order_by("-happened_on", "-id")
+    )
+    actions = (
+        _board_queryset()
+        .filter(pk__in=FollowUpAction.objects.for_pair(a.code, b.code).values("pk"))
+        .prefetch_related("sectors")
+    )
+    open_lines = [_board_line(action) for action in actions if action.is_open]
+    indicators = list(
+        Indicator.objects.filter(state_a__in=codes, state_b__in=codes).order_by(
+            "metric", "period_end"
+        )
+    )
+    sectors = sorted(
+        {sector for obj in [*instruments, *meetings, *actions] for sector in obj.sectors.all()},
+        key=lambda sector: sector.name,
+    )
+    return render(
+        request,
+        "agreements/relationship.html",
+        {
+            "a": a,
+            "b": b,
+            "pipeline": [
+                {"status": status, "label": status.label, "instruments": by_status[status]}
+                for status in Instrument.Status
+            ],
+            "timeline": _timeline(meetings, changes),
+            "open_lines": open_lines,
+            "charts": _indicator_charts(indicators),
+            "sectors": sectors,
+        },
+    )
+
+
+def _timeline(meetings, changes) -> list[dict]:
+    """Meetings and status changes, newest first, after what is proposed but not yet dated."""
+    events = [
+        {"on": change.happened_on, "kind": "status", "change": change} for change in changes
+    ] + [{"on": meeting.starts_on, "kind": "meeting", "meeting": meeting} for meeting in meetings]
+    undated = [event for event in events if event["on"] is None]
+    dated = sorted((e for e in events if e["on"] is not None), key=lambda e: e["on"], reverse=True)
+    return undated + dated
+
+
+def _indicator_charts(indicators) -> list[dict]:
+    """One bar chart per metric, drawn as SVG on the server: no script, nothing fetched."""
+    charts = {}
+    for indicator in indicators:
+        charts.setdefault(indicator.metric, []).append(indicator)
+    drawn = []
+    for points in charts.values():
+        top = max(float(point.value) for point in points) or 1.0
+        bars = [
+            {
+                "indicator": point,
+                "x": 45 + index * 160,
+                "height": round(120 * float(point.value) / top),
+                "label": f"{point.period_start:%b %Y}–{point.period_end:%b %Y}",
+                "value": f"{point.value.normalize():f}",
+            }
+            for index, point in enumerate(points)
+        ]
+        for bar in bars:
+            bar["y"] = 140 - bar["height"]
+        drawn.append(
+            {
+                "title": points[0].get_metric_display(),
+                "unit": points[0].unit,
+                "bars": bars,
+                "width": 90 + 160 * len(bars),
+            }
+        )
+    return drawn
 
 
 def _lifecycle_steps(instrument: Instrument) -> list[dict]:

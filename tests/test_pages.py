@@ -103,3 +103,56 @@ def test_unknown_pages_answer_404(db, client_as, url):
 @pytest.mark.parametrize("url", ["/instruments/1/", "/meetings/1/", "/follow-ups/"])
 def test_pages_need_a_login(db, client, url):
     assert client.get(url).status_code == 302
+
+
+def test_relationship_page_tells_the_january_2026_story(demo, client_as):
+    response = client_as("manager").get("/relations/KZ-IL/")
+
+    pipeline = {
+        stage["status"]: len(stage["instruments"]) for stage in response.context["pipeline"]
+    }
+    assert (pipeline["proposed"], pipeline["signed"], pipeline["in_force"]) == (1, 5, 0)
+    page = response.content.decode()
+    assert '<a href="#status-signed">' in page
+    assert "Trade turnover (USD million)" in page and ">162.4</text>" in page
+    undated = [e["meeting"].title for e in response.context["timeline"] if e["on"] is None]
+    assert sorted(undated) == [
+        "Kazakhstan–Israel Joint Economic Commission (ministerial level)",
+        "Visit of President Tokayev to Israel",
+    ]
+    assert len(response.context["open_lines"]) == 4
+    assert [s.name for s in response.context["sectors"]][:3] == [
+        "Culture and remembrance",
+        "Digital technologies and AI",
+        "Diplomatic training",
+    ]
+
+
+def test_relationship_page_is_the_same_in_either_order(demo, client_as):
+    client = client_as("consumer")
+
+    one = client.get("/relations/KZ-IL/").context
+    other = client.get("/relations/il-kz/").context
+
+    def summary(context):
+        return [(s["status"], [i.pk for i in s["instruments"]]) for s in context["pipeline"]]
+
+    assert summary(one) == summary(other)
+
+
+@pytest.mark.parametrize("pair", ["KZ", "KZ-QQ", "KZ-IL-FR"])
+def test_relationship_page_refuses_a_bad_pair(db, client_as, pair):
+    assert client_as("consumer").get(f"/relations/{pair}/").status_code == 404
+
+
+@pytest.mark.parametrize("extra", [0, 2])
+def test_relationship_page_queries_do_not_grow(demo, client_as, django_assert_num_queries, extra):
+    for number in range(extra):
+        make_instrument(title=f"Extra {number}")
+    client = client_as("manager")
+
+    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the two states, 7 instruments,
+    # 8 their sectors, 9 meetings, 10 their sectors, 11 status changes, 12 follow-ups,
+    # 13 their sectors, 14 indicators, 15 release
+    with django_assert_num_queries(15):
+        client.get("/relations/KZ-IL/")
