@@ -3,6 +3,7 @@ from django.urls import path
 from agreements import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("follow-ups/", views.follow_up_board, name="follow-up-board"),
     path("instruments/<int:pk>/", views.instrument_detail, name="instrument-page"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-page"),

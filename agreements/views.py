@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Case, F, IntegerField, Prefetch, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -47,6 +47,73 @@ BOARD_COLUMNS = {
     "status": "status",
     "last_update": "last update",
 }
+
+
+@login_required
+@permission_required("agreements.view_instrument", raise_exception=True)
+def home(request):
+    """Every relationship at a glance, and the most urgent promises across all of them."""
+    relations = {}
+
+    def relation(code_a, code_b):
+        key = tuple(sorted((code_a, code_b)))
+        return relations.setdefault(
+            key, {"codes": key, "counts": {}, "overdue": 0, "next_due": None, "latest": None}
+        )
+
+    # Pairs of states that share an instrument, with how many stand at each status (one query).
+    shared = (
+        InstrumentParty.objects.filter(instrument__parties__state__gt=F("state"))
+        .values("state", "instrument__parties__state", "instrument__status")
+        .annotate(count=Count("instrument", distinct=True))
+    )
+    for row in shared:
+        counts = relation(row["state"], row["instrument__parties__state"])["counts"]
+        counts[row["instrument__status"]] = row["count"]
+    for meeting in Meeting.objects.exclude(starts_on=None).prefetch_related("states"):
+        codes = sorted(state.code for state in meeting.states.all())
+        for i, code_a in enumerate(codes):
+            for code_b in codes[i + 1 :]:
+                entry = relation(code_a, code_b)
+                if entry["latest"] is None or meeting.starts_on > entry["latest"].starts_on:
+                    entry["latest"] = meeting
+    open_actions = list(
+        _board_queryset()
+        .filter(status__in=FollowUpAction.OPEN_STATUSES)
+        .prefetch_related("origin_meeting__states", "origin_instrument__parties")
+    )
+    for action in open_actions:
+        if action.origin_meeting_id:
+            codes = sorted(state.code for state in action.origin_meeting.states.all())
+        else:
+            codes = sorted(party.state_id for party in action.origin_instrument.parties.all())
+        for i, code_a in enumerate(codes):
+            for code_b in codes[i + 1 :]:
+                entry = relation(code_a, code_b)
+                entry["overdue"] += action.is_overdue
+                upcoming = action.due_on and action.due_on >= today()
+                if upcoming and (entry["next_due"] is None or action.due_on < entry["next_due"]):
+                    entry["next_due"] = action.due_on
+    names = dict(
+        State.objects.filter(code__in={code for key in relations for code in key}).values_list(
+            "code", "name"
+        )
+    )
+    rows = []
+    for (code_a, code_b), entry in relations.items():
+        entry["name"] = f"{names[code_a]}–{names[code_b]}"
+        entry["pair"] = f"{code_a}-{code_b}"
+        entry["stages"] = [
+            (status.label, entry["counts"][status])
+            for status in Instrument.Status
+            if entry["counts"].get(status)
+        ]
+        rows.append(entry)
+    rows.sort(key=lambda entry: (-entry["overdue"], entry["name"]))
+    urgent = [
+        _board_line(action) for action in open_actions if action.is_overdue or action.is_due_soon
+    ][:10]
+    return render(request, "agreements/home.html", {"relations": rows, "urgent": urgent})
 
 
 @login_required

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 admin.site.site_header = "Bilateral"
@@ -8,10 +7,9 @@ admin.site.site_title = "Bilateral"
 admin.site.index_title = "From intent to in force"
 # The lists are wide (parties, dates, projections): give them the whole page.
 admin.site.enable_nav_sidebar = False
-admin.site.site_url = "/follow-ups/"  # "View site": the managers' board
+admin.site.site_url = "/"  # "View site": the managers' pages
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
     path("", include("agreements.urls")),
     path("api/v1/", include("agreements.api.urls")),

@@ -100,7 +100,9 @@ def test_unknown_pages_answer_404(db, client_as, url):
     assert client_as("consumer").get(url).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/instruments/1/", "/meetings/1/", "/follow-ups/"])
+@pytest.mark.parametrize(
+    "url", ["/", "/instruments/1/", "/meetings/1/", "/follow-ups/", "/relations/KZ-IL/"]
+)
 def test_pages_need_a_login(db, client, url):
     assert client.get(url).status_code == 302
 
@@ -156,3 +158,44 @@ def test_relationship_page_queries_do_not_grow(demo, client_as, django_assert_nu
     # 13 their sectors, 14 indicators, 15 release
     with django_assert_num_queries(15):
         client.get("/relations/KZ-IL/")
+
+
+def test_home_lists_each_relationship_and_the_most_urgent(demo, client_as):
+    from agreements.models import FollowUpAction, today
+
+    visit = Meeting.objects.get(kind="official_visit")
+    late = FollowUpAction.objects.create(
+        title="Exchange draft texts",
+        origin_meeting=visit,
+        agreed_on=D(2026, 1, 27),
+        due_on=today() - datetime.timedelta(days=3),
+    )
+
+    response = client_as("manager").get("/")
+
+    [entry] = response.context["relations"]
+    assert (entry["name"], entry["pair"], entry["overdue"]) == ("Israel–Kazakhstan", "IL-KZ", 1)
+    assert entry["stages"] == [("Proposed", 1), ("Signed", 5)]
+    assert entry["latest"].starts_on == D(2026, 1, 27)
+    assert [line["title"] for line in response.context["urgent"]] == [late.title]
+    assert 'href="/relations/IL-KZ/"' in response.content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 2])
+def test_home_queries_do_not_grow(demo, client_as, django_assert_num_queries, extra):
+    from agreements.models import FollowUpAction
+
+    for number in range(extra):
+        instrument = make_instrument(title=f"Extra {number}", parties=("KZ", "FR"))
+        FollowUpAction.objects.create(title=f"Ratify {number}", origin_instrument=instrument)
+    FollowUpAction.objects.create(
+        title="Ratify the visa agreement",
+        origin_instrument=Instrument.objects.get(short_title__startswith="Visa"),
+    )
+    client = client_as("manager")
+
+    # 1 savepoint, 2 session, 3 user, 4-5 permissions, 6 instrument counts by pair and status,
+    # 7 meetings, 8 their states, 9 open follow-ups with their origins, 10 the origin meetings'
+    # states, 11 the origin instruments' parties, 12 state names, 13 release
+    with django_assert_num_queries(13):
+        client.get("/")

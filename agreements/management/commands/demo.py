@@ -14,9 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, port, **options):
         call_command("migrate", verbosity=0)
         call_command("load_demo", users=True)
-        self.stdout.write(
-            self.style.SUCCESS(f"Open http://127.0.0.1:{port}/admin/ and log in as above.")
-        )
+        self.stdout.write(self.style.SUCCESS(f"Open http://127.0.0.1:{port}/ and log in as above."))
         # One process, no autoreloader: on SIGTERM the reloader's parent SIGKILLs its child, which
         # then never releases the embedded database. For development, use runserver itself.
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
