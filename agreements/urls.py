@@ -8,4 +8,5 @@ urlpatterns = [
     path("instruments/<int:pk>/", views.instrument_detail, name="instrument-page"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-page"),
     path("relations/<str:pair>/", views.relationship, name="relationship"),
+    path("search/", views.search, name="search"),
 ]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.exceptions import ValidationError
 
 from agreements.api.csv_export import csv_lines
-from agreements.filters import FollowUpBoardFilter
+from agreements.filters import FollowUpBoardFilter, full_text
 from agreements.models import (
     DUE_SOON_DAYS,
     FollowUpAction,
@@ -313,6 +313,32 @@ def _indicator_charts(indicators) -> list[dict]:
             }
         )
     return drawn
+
+
+@login_required
+@permission_required("agreements.view_instrument", raise_exception=True)
+def search(request):
+    """One box over instruments, meetings and follow-ups (PostgreSQL full-text search)."""
+    query = request.GET.get("q", "").strip()
+    results = {"instruments": [], "meetings": [], "actions": []}
+    if query and "\x00" not in query:
+        results = {
+            "instruments": list(
+                full_text(Instrument.objects.all(), ["title", "short_title", "notes"], query)[:50]
+            ),
+            "meetings": list(
+                full_text(Meeting.objects.all(), ["title", "summary", "place"], query)[:50]
+            ),
+            "actions": [
+                _board_line(action)
+                for action in full_text(_board_queryset(), ["title", "description"], query)[:50]
+            ],
+        }
+    return render(
+        request,
+        "agreements/search.html",
+        {"query": query, "results": results, "total": sum(map(len, results.values()))},
+    )
 
 
 def _lifecycle_steps(instrument: Instrument) -> list[dict]:

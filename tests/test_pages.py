@@ -199,3 +199,42 @@ def test_home_queries_do_not_grow(demo, client_as, django_assert_num_queries, ex
     # states, 11 the origin instruments' parties, 12 state names, 13 release
     with django_assert_num_queries(13):
         client.get("/")
+
+
+@pytest.mark.parametrize(
+    ("query", "instruments", "meetings", "actions"),
+    [
+        (
+            "visas",
+            [
+                "Agreement between Kazakhstan and Israel on visa exemption for holders of "
+                "ordinary passports"
+            ],
+            [],
+            ["Conclude a visa-exemption agreement for holders of ordinary passports"],
+        ),
+        ("holocaust", [], ["State ceremony for International Holocaust Remembrance Day"], []),
+        (
+            '"joint economic commission" -forum',  # the forum's summary names it too
+            [],
+            ["Kazakhstan–Israel Joint Economic Commission (ministerial level)"],
+            ["Convene the Kazakhstan–Israel Joint Economic Commission at ministerial level"],
+        ),
+        ("", [], [], []),
+        ("zzzqqq", [], [], []),
+    ],
+)
+def test_search_finds_instruments_meetings_and_follow_ups(
+    demo, client_as, query, instruments, meetings, actions
+):
+    response = client_as("consumer").get("/search/", {"q": query})
+
+    results = response.context["results"]
+    assert [i.title for i in results["instruments"]] == instruments
+    assert [m.title for m in results["meetings"]] == meetings
+    assert [line["title"] for line in results["actions"]] == actions
+
+
+def test_search_survives_odd_input(demo, client_as):
+    for query in ["\x00", "'", "((", "a & b | !c", "-"]:
+        assert client_as("consumer").get("/search/", {"q": query}).status_code == 200
