@@ -9,4 +9,6 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-page"),
     path("relations/<str:pair>/", views.relationship, name="relationship"),
     path("search/", views.search, name="search"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar"),
+    path("calendar/<str:token>/<str:pair>.ics", views.calendar_feed, name="calendar-pair"),
 ]

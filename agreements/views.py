@@ -4,11 +4,12 @@ import datetime
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from rest_framework.exceptions import ValidationError
 
+from agreements import calendar
 from agreements.api.csv_export import csv_lines
 from agreements.filters import FollowUpBoardFilter, full_text
 from agreements.models import (
@@ -113,7 +114,14 @@ def home(request):
     urgent = [
         _board_line(action) for action in open_actions if action.is_overdue or action.is_due_soon
     ][:10]
-    return render(request, "agreements/home.html", {"relations": rows, "urgent": urgent})
+    calendar_url = request.build_absolute_uri(
+        reverse("calendar", args=[calendar.calendar_token(request.user)])
+    )
+    return render(
+        request,
+        "agreements/home.html",
+        {"relations": rows, "urgent": urgent, "calendar_url": calendar_url},
+    )
 
 
 @login_required
@@ -270,6 +278,9 @@ def relationship(request, pair):
             "open_lines": open_lines,
             "charts": _indicator_charts(indicators),
             "sectors": sectors,
+            "calendar_url": reverse(
+                "calendar-pair", args=[calendar.calendar_token(request.user), f"{a.code}-{b.code}"]
+            ),
         },
     )
 
@@ -339,6 +350,26 @@ def search(request):
         "agreements/search.html",
         {"query": query, "results": results, "total": sum(map(len, results.values()))},
     )
+
+
+def calendar_feed(request, token, pair=None):
+    """The secret iCalendar URL of a user: every dated meeting and open follow-up due date, or
+    those of one relationship."""
+    user = calendar.user_for_token(token)
+    if user is None or not user.has_perm("agreements.view_meeting"):
+        raise Http404("No such calendar.")
+    codes = None
+    if pair:
+        codes = tuple(pair.upper().split("-"))
+        if len(codes) != 2 or State.objects.filter(code__in=codes).count() != 2:
+            raise Http404("A relationship is two ISO 3166-1 alpha-2 codes joined by a hyphen.")
+    meetings, actions = calendar.feed_items(codes)
+    name = f"Bilateral {codes[0]}–{codes[1]}" if codes else "Bilateral"
+    response = HttpResponse(
+        calendar.build_calendar(meetings, actions, name=name), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = f'inline; filename="{(pair or "bilateral").upper()}.ics"'
+    return response
 
 
 def _lifecycle_steps(instrument: Instrument) -> list[dict]:
