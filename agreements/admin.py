@@ -144,7 +144,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "position", "organization"]
+    list_display = ["name", "position", "organization", "email"]
     list_select_related = ["organization__state"]
     search_fields = ["name", "position", "organization__name"]
     autocomplete_fields = ["organization"]
@@ -706,6 +706,7 @@ class FollowUpActionAdmin(LongTitlesAdmin):
     autocomplete_fields = [
         "responsible_state",
         "responsible_organization",
+        "responsible_contact",
         "origin_meeting",
         "origin_instrument",
         "result_instrument",
@@ -722,6 +723,7 @@ class FollowUpActionAdmin(LongTitlesAdmin):
                 "fields": [
                     "responsible_state",
                     "responsible_organization",
+                    "responsible_contact",
                     "origin_meeting",
                     "origin_instrument",
                     "agreed_on",

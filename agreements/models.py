@@ -79,6 +79,9 @@ class Person(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="people", null=True, blank=True
     )
+    email = models.EmailField(
+        blank=True, help_text="For reminders of the follow-ups they answer for."
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -710,6 +713,14 @@ class FollowUpAction(models.Model):
         null=True,
         blank=True,
         related_name="follow_up_actions",
+    )
+    responsible_contact = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_up_actions",
+        help_text="Who is reminded of it by e-mail (the weekly digest).",
     )
     origin_meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"

@@ -119,6 +119,27 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 LOGIN_URL = "admin:login"
 
+# Where links in e-mails point to.
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail (the weekly digest): printed to the console unless an SMTP server is configured.
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "bilateral@localhost")
+if env("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST"),
+                "port": int(env("EMAIL_PORT", "587")),
+                "username": env("EMAIL_HOST_USER") or None,
+                "password": env("EMAIL_HOST_PASSWORD") or None,
+                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
 REST_FRAMEWORK = {
     # Programs send "Authorization: Token <key>" (knox: hashed at rest, expiring, revocable);
     # a browser logged in to the admin uses its session.

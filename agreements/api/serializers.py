@@ -111,7 +111,7 @@ class OrganizationSerializer(CleanModelSerializer):
 class PersonSerializer(CleanModelSerializer):
     class Meta:
         model = Person
-        fields = ["id", "name", "position", "organization"]
+        fields = ["id", "name", "position", "organization", "email"]
 
 
 class SourceSerializer(CleanModelSerializer):
@@ -388,6 +388,7 @@ class FollowUpActionSerializer(CleanModelSerializer):
             "description",
             "responsible_state",
             "responsible_organization",
+            "responsible_contact",
             "origin_meeting",
             "origin_instrument",
             "agreed_on",

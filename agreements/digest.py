@@ -1,0 +1,82 @@
+"""The weekly reminder digest: what became overdue in the past week and what falls due in the next
+14 days, in text and HTML, to every manager (all follow-ups) and to each responsible contact
+(their own). `manage.py send_digests` sends it; run it weekly from cron."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from agreements.models import FollowUpAction, Person, today
+
+WINDOW_DAYS = 14
+WEEK = datetime.timedelta(days=7)
+
+
+@dataclass
+class Digest:
+    became_overdue: list
+    due_soon: list
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.became_overdue or self.due_soon)
+
+
+def digest_for(actions, on: datetime.date) -> Digest:
+    actions = (
+        actions.open()
+        .select_related("origin_meeting", "origin_instrument")
+        .order_by("due_on", "title", "id")
+    )
+    return Digest(
+        became_overdue=list(actions.filter(due_on__gte=on - WEEK, due_on__lt=on)),
+        due_soon=list(
+            actions.filter(due_on__gte=on, due_on__lte=on + datetime.timedelta(days=WINDOW_DAYS))
+        ),
+    )
+
+
+def send_digests(*, on: datetime.date | None = None) -> int:
+    """Send this week's digests; returns how many e-mails went out (empty digests are not sent)."""
+    on = on or today()
+    messages = []
+    everything = digest_for(FollowUpAction.objects.all(), on)
+    if not everything.is_empty:
+        managers = (
+            get_user_model()
+            .objects.filter(groups__name="manager", is_active=True)
+            .exclude(email="")
+        )
+        for manager in managers:
+            messages.append(_message(manager.email, manager.get_username(), everything, on))
+    contacts = Person.objects.exclude(email="").filter(follow_up_actions__isnull=False).distinct()
+    for contact in contacts:
+        theirs = digest_for(FollowUpAction.objects.filter(responsible_contact=contact), on)
+        if not theirs.is_empty:
+            messages.append(_message(contact.email, contact.name, theirs, on))
+    for message in messages:
+        message.send()
+    return len(messages)
+
+
+def _message(address: str, name: str, digest: Digest, on: datetime.date) -> EmailMultiAlternatives:
+    context = {
+        "name": name,
+        "digest": digest,
+        "on": on,
+        "window": WINDOW_DAYS,
+        "site": settings.SITE_URL,
+    }
+    subject = (
+        f"Bilateral: {len(digest.became_overdue)} became overdue, "
+        f"{len(digest.due_soon)} due within {WINDOW_DAYS} days"
+    )
+    message = EmailMultiAlternatives(
+        subject, render_to_string("agreements/digest.txt", context), to=[address]
+    )
+    message.attach_alternative(render_to_string("agreements/digest.html", context), "text/html")
+    return message
