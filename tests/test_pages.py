@@ -238,3 +238,12 @@ def test_search_finds_instruments_meetings_and_follow_ups(
 def test_search_survives_odd_input(demo, client_as):
     for query in ["\x00", "'", "((", "a & b | !c", "-"]:
         assert client_as("consumer").get("/search/", {"q": query}).status_code == 200
+
+
+def test_search_runs_a_fixed_number_of_queries(demo, client_as, django_assert_num_queries):
+    client = client_as("consumer")
+
+    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 instruments, 7 meetings,
+    # 8 follow-ups with their origins, 9 release
+    with django_assert_num_queries(9):
+        client.get("/search/", {"q": "commission"})
