@@ -1,7 +1,6 @@
-import datetime
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
+from agreements.management.dates import add_date_option, date_option
 from agreements.services import instruments_promote_due
 
 
@@ -12,14 +11,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", help="Act as if today were YYYY-MM-DD (default: today).")
+        add_date_option(parser)
 
     def handle(self, *args, date=None, **options):
-        try:
-            on = datetime.date.fromisoformat(date) if date else None
-        except ValueError:
-            raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from None
-        changes = instruments_promote_due(on=on)
+        changes = instruments_promote_due(on=date_option(date))
         for change in changes:
             self.stdout.write(f"In force on {change.happened_on}: {change.instrument}")
         self.stdout.write(self.style.SUCCESS(f"{len(changes)} instrument(s) entered into force."))

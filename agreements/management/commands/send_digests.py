@@ -1,8 +1,7 @@
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from agreements.digest import send_digests
+from agreements.management.dates import add_date_option, date_option
 
 
 class Command(BaseCommand):
@@ -12,12 +11,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", help="Act as if today were YYYY-MM-DD (default: today).")
+        add_date_option(parser)
 
     def handle(self, *args, date=None, **options):
-        try:
-            on = datetime.date.fromisoformat(date) if date else None
-        except ValueError:
-            raise CommandError(f"--date must be YYYY-MM-DD, not {date!r}.") from None
-        sent = send_digests(on=on)
+        sent = send_digests(on=date_option(date))
         self.stdout.write(self.style.SUCCESS(f"{sent} digest(s) sent."))
