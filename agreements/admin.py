@@ -6,7 +6,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminDateWidget, FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -352,14 +351,7 @@ class InstrumentAdmin(LongTitlesAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                Prefetch("parties", InstrumentParty.objects.select_related("state")),
-                "party_actions",
-            )
-        )
+        return super().get_queryset(request).with_projection()
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

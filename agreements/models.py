@@ -227,9 +227,12 @@ class InstrumentQuerySet(models.QuerySet):
         """Instruments to which both states are parties."""
         return self.with_party(code_a).with_party(code_b)
 
-    def with_related(self):
-        return self.select_related("meeting").prefetch_related(
-            "parties__state", "parties__organization", "parties__signatory", "sectors"
+    def with_projection(self):
+        """What the entry-into-force projection reads: parties with their states, party actions
+        (two queries however many instruments)."""
+        return self.prefetch_related(
+            models.Prefetch("parties", InstrumentParty.objects.select_related("state")),
+            "party_actions",
         )
 
     def awaiting_entry_into_force(self):

@@ -288,9 +288,7 @@ def instrument_promote_if_due(
 ) -> StatusChange | None:
     """Bring a signed instrument into force if its rule's date has arrived, dated that day."""
     on = on or today()
-    instrument = Instrument.objects.prefetch_related("parties__state", "party_actions").get(
-        pk=instrument.pk
-    )
+    instrument = Instrument.objects.with_projection().get(pk=instrument.pk)
     if instrument.status not in (Status.SIGNED, Status.PROVISIONALLY_APPLIED):
         return None
     projection = instrument.entry_into_force()

@@ -3,7 +3,7 @@ model validation or the services, so the API refuses what the admin refuses."""
 
 import datetime
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -21,7 +21,6 @@ from agreements.models import (
     FollowUpAction,
     Indicator,
     Instrument,
-    InstrumentParty,
     Meeting,
     Organization,
     PartyAction,
@@ -85,12 +84,7 @@ AS_OF = OpenApiParameter(
 class InstrumentViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     """Instruments from intent to in force. `status` changes only through `transition/`."""
 
-    queryset = Instrument.objects.prefetch_related(
-        Prefetch("parties", InstrumentParty.objects.select_related("state")),
-        "party_actions",
-        "sectors",
-        "sources",
-    )
+    queryset = Instrument.objects.with_projection().prefetch_related("sectors", "sources")
     serializer_class = serializers.InstrumentSerializer
     filterset_class = filters.InstrumentFilter
     permission_model = None  # set per action: the history and party actions have their own
