@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from bilateral import views
 
 admin.site.site_header = "Bilateral"
 admin.site.site_title = "Bilateral"
@@ -9,10 +11,15 @@ admin.site.index_title = "From intent to in force"
 admin.site.enable_nav_sidebar = False
 admin.site.site_url = "/"  # "View site": the managers' pages
 
+handler500 = views.server_error
+
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("", include("agreements.urls")),
     path("api/v1/", include("agreements.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves its start-up script from a URL: the CSP allows no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from agreements import filters, services
 from agreements.api import serializers
+from agreements.api.audit import AuditMixin
 from agreements.api.concurrency import ETagMixin
 from agreements.api.csv_export import CSVListMixin
 from agreements.api.errors import as_api_error
@@ -32,7 +33,7 @@ from agreements.models import (
 )
 
 
-class StateViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
+class StateViewSet(AuditMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
     """Every ISO 3166-1 state, by its alpha-2 code."""
 
     queryset = State.objects.all()
@@ -46,28 +47,28 @@ class StateViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
         return super().get_object()
 
 
-class SectorViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class SectorViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Sector.objects.all()
     serializer_class = serializers.SectorSerializer
     lookup_field = "slug"
     ordering_fields = ["name", "slug"]
 
 
-class OrganizationViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class OrganizationViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Organization.objects.select_related("state")
     serializer_class = serializers.OrganizationSerializer
     filterset_fields = ["state", "kind"]
     ordering_fields = ["name", "state"]
 
 
-class PersonViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class PersonViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
     filterset_fields = ["organization"]
     ordering_fields = ["name"]
 
 
-class SourceViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class SourceViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
     ordering_fields = ["title", "published_on"]
@@ -81,7 +82,7 @@ AS_OF = OpenApiParameter(
 )
 
 
-class InstrumentViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class InstrumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     """Instruments from intent to in force. `status` changes only through `transition/`."""
 
     queryset = Instrument.objects.with_projection().prefetch_related("sectors", "sources")
@@ -208,7 +209,7 @@ class InstrumentViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
         return Response(serializers.StatusChangeSerializer(rows, many=True).data)
 
 
-class MeetingViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class MeetingViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Meeting.objects.prefetch_related(
         "states", "people", "organizations", "sectors", "sources", "instruments", "actions"
     )
@@ -217,7 +218,7 @@ class MeetingViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     ordering_fields = ["starts_on", "title", "created_at"]
 
 
-class FollowUpActionViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class FollowUpActionViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     """Follow-up actions. `status` changes only with a progress update (`updates/`)."""
 
     queryset = FollowUpAction.objects.with_last_activity().prefetch_related("sectors", "sources")
@@ -265,7 +266,7 @@ class FollowUpActionViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
         )
 
 
-class IndicatorViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class IndicatorViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Indicator.objects.prefetch_related("sources")
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorFilter

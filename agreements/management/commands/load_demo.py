@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from agreements.audit import command_context
 from agreements.demo import DemoDataError, create_demo_users, load_demo
 
 
@@ -19,7 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, users=False, **options):
         try:
-            created = load_demo()
+            with command_context("load_demo"):
+                created = load_demo()
         except DemoDataError as error:
             raise CommandError(str(error)) from None
         summary = ", ".join(f"{count} {kind}" for kind, count in created.items())

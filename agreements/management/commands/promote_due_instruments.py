@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from agreements.audit import command_context
 from agreements.management.dates import add_date_option, date_option
 from agreements.services import instruments_promote_due
 
@@ -14,7 +15,8 @@ class Command(BaseCommand):
         add_date_option(parser)
 
     def handle(self, *args, date=None, **options):
-        changes = instruments_promote_due(on=date_option(date))
+        with command_context("promote_due_instruments"):
+            changes = instruments_promote_due(on=date_option(date))
         for change in changes:
             self.stdout.write(f"In force on {change.happened_on}: {change.instrument}")
         self.stdout.write(self.style.SUCCESS(f"{len(changes)} instrument(s) entered into force."))

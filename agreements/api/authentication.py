@@ -1,0 +1,55 @@
+"""Token authentication that makes guessing tokens slow.
+
+DRF checks throttles after authentication, so a wrong token is refused before any throttle sees
+it. Here failed tokens are counted per client address; past the "failed_token" rate that address
+gets 429 until the window has passed, even with a right token.
+"""
+
+from django.core.cache import cache
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed, Throttled
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class FailedTokenThrottle(SimpleRateThrottle):
+    scope = "failed_token"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def is_locked_out(self, request) -> bool:
+        self.key = self.get_cache_key(request, None)
+        self.history = cache.get(self.key, [])
+        self.now = self.timer()
+        self.history = [at for at in self.history if at > self.now - self.duration]
+        return len(self.history) >= self.num_requests
+
+    def record_failure(self) -> None:
+        self.history.insert(0, self.now)
+        cache.set(self.key, self.history, self.duration)
+
+
+class TokenAuthentication(KnoxTokenAuthentication):
+    def authenticate(self, request):
+        throttle = FailedTokenThrottle()
+        if throttle.is_locked_out(request):
+            raise Throttled(throttle.wait(), detail="Too many wrong tokens from this address.")
+        try:
+            return super().authenticate(request)
+        except AuthenticationFailed:
+            throttle.record_failure()
+            raise
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI schema describes it: "Authorization: Token <key>"."""
+
+    target_class = TokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix="Token"
+        )

@@ -1,0 +1,133 @@
+"""The audit trail: who changed what, when, and from which request.
+
+django-pghistory's triggers (see the end of models.py) copy every inserted, updated and deleted
+row into an event table. This module attaches the context of each write (user, API token, request
+id, URL, or the management command) and reads an object's events back for the admin and the API.
+"""
+
+import pghistory
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from pghistory.middleware import HistoryMiddleware, WSGIRequest
+from pghistory.models import Events
+
+# Which event tables make up an object's history: its own rows and those of its parts.
+PARTS = {
+    "Instrument": [
+        "Instrument",
+        "InstrumentSectors",
+        "InstrumentSources",
+        "InstrumentParty",
+        "PartyAction",
+        "InstrumentLink",
+        "StatusChange",
+    ],
+    "Meeting": [
+        "Meeting",
+        "MeetingStates",
+        "MeetingPeople",
+        "MeetingOrganizations",
+        "MeetingSectors",
+        "MeetingSources",
+    ],
+    "FollowUpAction": [
+        "FollowUpAction",
+        "FollowUpActionSectors",
+        "FollowUpActionSources",
+        "ActionUpdate",
+    ],
+    "Indicator": ["Indicator", "IndicatorSources"],
+}
+
+READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+class AuditedRequest(WSGIRequest):
+    """pghistory's request records the user when authentication sets it (DRF does so in the view,
+    after the middleware); this one also records which API token it was."""
+
+    def __setattr__(self, attr, value):
+        if attr == "auth" and getattr(value, "token_key", None):
+            pghistory.context(token=value.token_key)
+        super().__setattr__(attr, value)
+
+
+class AuditContextMiddleware(HistoryMiddleware):
+    """Groups the events of one write request under one context: user, token, method, URL and
+    the request id that is also in the logs and the X-Request-ID header."""
+
+    def get_context(self, request):
+        return {
+            **super().get_context(request),
+            "method": request.method,
+            "request_id": getattr(request, "id", ""),
+        }
+
+    def __call__(self, request):
+        if request.method in READ_ONLY_METHODS:
+            return self.get_response(request)
+        with pghistory.context(**self.get_context(request)):
+            request.__class__ = AuditedRequest
+            return self.get_response(request)
+
+
+def command_context(name: str):
+    """The context for writes made by a management command."""
+    return pghistory.context(command=name)
+
+
+def event_model(model: type[models.Model]) -> type[models.Model]:
+    return apps.get_model("agreements", f"{model.__name__}Event")
+
+
+def last_known_pk(model: type[models.Model], field: str, value: str):
+    """The id of the object whose `field` was `value`, from the audit trail, so that an object
+    deleted since is found too. None if no such object was ever recorded."""
+    if field == "pk":
+        field = model._meta.pk.name
+    try:
+        return (
+            event_model(model)
+            .objects.filter(**{field: value})
+            .order_by("-pgh_id")
+            .values_list("pgh_obj_id", flat=True)
+            .first()
+        )
+    except (ValueError, TypeError):
+        return None
+
+
+def events_of(model: type[models.Model], pk) -> list[dict]:
+    """Every event of the object and its parts, oldest first, with who made it."""
+    names = PARTS.get(model.__name__, [model.__name__])
+    event_models = [apps.get_model("agreements", f"{name}Event") for name in names]
+    rows = list(
+        Events.objects.across(*event_models)
+        .references(model(pk=pk))
+        .order_by("pgh_created_at", "pgh_model", "pgh_id")
+    )
+    user_ids = {(row.pgh_context or {}).get("user") for row in rows} - {None}
+    usernames = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
+    return [_describe(row, usernames) for row in rows]
+
+
+def _describe(row, usernames: dict) -> dict:
+    context = row.pgh_context or {}
+    tracked = apps.get_model(row.pgh_obj_model)
+    user_id = context.get("user")
+    return {
+        "id": row.pgh_slug,
+        "at": row.pgh_created_at,
+        "action": row.pgh_label,
+        "object_type": str(tracked._meta.verbose_name),
+        "object_id": row.pgh_obj_id,
+        "data": row.pgh_data,
+        "changes": row.pgh_diff or {},
+        "user": usernames.get(user_id, user_id),
+        "token": context.get("token", ""),
+        "command": context.get("command", ""),
+        "method": context.get("method", ""),
+        "url": context.get("url", ""),
+        "request_id": context.get("request_id", ""),
+    }

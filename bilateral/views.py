@@ -1,0 +1,83 @@
+"""Health checks and the pages shown when a request fails.
+
+/healthz answers as long as the process runs (a liveness probe: restarting the web container
+cannot bring a database back); it also says whether the database answers. /readyz answers 200 only
+when the database is reachable and every migration is applied (a readiness probe: send traffic).
+"""
+
+import sys
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.utils import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+DATABASE_DOWN = (
+    "The database is unavailable. Nothing was changed. Please try again in a minute; "
+    "the service resumes by itself when the database is back."
+)
+SERVER_ERROR = "Something went wrong on our side. Nothing was changed; the error has been logged."
+
+
+def _database_problem() -> str:
+    """Empty when the database answers, otherwise what is wrong."""
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as error:
+        connections[DEFAULT_DB_ALIAS].close()
+        return f"unreachable ({type(error).__name__})"
+    return ""
+
+
+_migrated = False
+
+
+def _unapplied_migrations() -> int:
+    global _migrated
+    if _migrated:  # once all are applied they stay applied for this process's code
+        return 0
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    pending = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    _migrated = pending == 0
+    return pending
+
+
+@never_cache
+@transaction.non_atomic_requests
+def healthz(request):
+    problem = _database_problem()
+    return JsonResponse({"status": "ok", "database": problem or "reachable"})
+
+
+@never_cache
+@transaction.non_atomic_requests
+def readyz(request):
+    problem = _database_problem()
+    if problem:
+        return JsonResponse({"status": "unavailable", "database": problem}, status=503)
+    pending = _unapplied_migrations()
+    if pending:
+        return JsonResponse(
+            {"status": "unavailable", "database": f"{pending} migrations not applied"}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "reachable"})
+
+
+def server_error(request):
+    """Django's handler500, called while the exception is being handled: a database that cannot
+    be reached is an outage (503, try again), anything else a bug (500)."""
+    error = sys.exc_info()[1]
+    outage = isinstance(error, (OperationalError, InterfaceError))
+    status, message = (503, DATABASE_DOWN) if outage else (500, SERVER_ERROR)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=status)
+    else:
+        # The template uses no context processor: they would ask the database for the user.
+        html = loader.get_template(f"{status}.html").render({"message": message})
+        response = HttpResponse(html, status=status)
+    if outage:
+        response["Retry-After"] = "30"
+    return response
