@@ -7,8 +7,11 @@ id, URL, or the management command) and reads an object's events back for the ad
 
 import pghistory
 from django.apps import apps
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models
+from pghistory.admin import EventsAdmin
+from pghistory.admin.core import _get_obj
 from pghistory.middleware import HistoryMiddleware, WSGIRequest
 from pghistory.models import Events
 
@@ -131,3 +134,18 @@ def _describe(row, usernames: dict) -> dict:
         "url": context.get("url", ""),
         "request_id": context.get("request_id", ""),
     }
+
+
+class AuditEventsAdmin(EventsAdmin):
+    """pghistory's events page, also for an object deleted since: its events stay readable."""
+
+    def changelist_view(self, request, extra_context=None):
+        obj = _get_obj(request.GET.get("obj"))
+        if obj is not None and not type(obj).objects.filter(pk=obj.pk).exists():
+            extra_context = {
+                **(extra_context or {}),
+                "title": "Events",
+                "subtitle": f"{obj._meta.verbose_name} {obj.pk} (deleted)",
+            }
+            return admin.ModelAdmin.changelist_view(self, request, extra_context)
+        return super().changelist_view(request, extra_context)

@@ -1,5 +1,7 @@
 import pytest
 from django.test import Client
+from knox.models import AuthToken
+from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
 
@@ -39,3 +41,23 @@ def demo(db):
     from agreements.demo import load_demo
 
     load_demo()
+
+
+@pytest.fixture
+def fast_token_hashing(settings):
+    # knox hashes every token check with SHA-512 by design; tests make thousands of them.
+    settings.REST_KNOX = {**settings.REST_KNOX, "SECURE_HASH_ALGORITHM": "hashlib.md5"}
+
+
+@pytest.fixture
+def api_as(user_with_role, fast_token_hashing):
+    """An API client that sends a real token for a user with the given role (None: anonymous)."""
+
+    def make(role):
+        client = APIClient()
+        if role:
+            _, key = AuthToken.objects.create(user=user_with_role(role))
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return make

@@ -87,3 +87,9 @@ def test_concurrent_patches_with_the_same_if_match_exactly_one_wins():
 
     assert sorted(statuses) == [200, 412, 412, 412]
     assert Instrument.objects.get(pk=instrument.pk).title.startswith("Edit ")
+    # The audit trail shows exactly one change of the title, the winner's.
+    audit = reader.get(f"{url}audit/").json()
+    title_changes = [event for event in audit if "title" in event["changes"]]
+    assert len(title_changes) == 1
+    assert title_changes[0]["changes"]["title"][0] == "Original"
+    assert title_changes[0]["user"] == user.username
