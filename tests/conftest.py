@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -12,6 +13,12 @@ ROLES = ["analyst", "manager", "consumer"]
 def fast_password_hashing(settings):
     # Real hashers are slow by design; tests create many users and never attack them.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    # Throttle counts live in the cache, per client address: each test starts with none.
+    cache.clear()
 
 
 @pytest.fixture
