@@ -7,6 +7,7 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError
 
 from agreements import calendar
@@ -50,6 +51,7 @@ BOARD_COLUMNS = {
 }
 
 
+@require_safe
 @login_required
 @permission_required("agreements.view_instrument", raise_exception=True)
 def home(request):
@@ -124,6 +126,7 @@ def home(request):
     )
 
 
+@require_safe
 @login_required
 @permission_required("agreements.view_followupaction", raise_exception=True)
 def follow_up_board(request):
@@ -161,6 +164,7 @@ def follow_up_board(request):
     )
 
 
+@require_safe
 @login_required
 @permission_required("agreements.view_instrument", raise_exception=True)
 def instrument_detail(request, pk):
@@ -202,6 +206,7 @@ def instrument_detail(request, pk):
     )
 
 
+@require_safe
 @login_required
 @permission_required("agreements.view_meeting", raise_exception=True)
 def meeting_detail(request, pk):
@@ -225,6 +230,7 @@ def meeting_detail(request, pk):
     )
 
 
+@require_safe
 @login_required
 @permission_required("agreements.view_instrument", raise_exception=True)
 def relationship(request, pair):
@@ -326,6 +332,7 @@ def _indicator_charts(indicators) -> list[dict]:
     return drawn
 
 
+@require_safe
 @login_required
 @permission_required("agreements.view_instrument", raise_exception=True)
 def search(request):
@@ -352,6 +359,7 @@ def search(request):
     )
 
 
+@require_safe
 def calendar_feed(request, token, pair=None):
     """The secret iCalendar URL of a user: every dated meeting and open follow-up due date, or
     those of one relationship."""

