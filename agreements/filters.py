@@ -107,7 +107,7 @@ class FollowUpActionFilter(PairFilterSet):
     overdue = filters.BooleanFilter(method="filter_overdue", label="Overdue")
     due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte", label="Due by")
     responsible_state = filters.CharFilter(
-        field_name="responsible_state", lookup_expr="iexact", help_text="A state code."
+        field_name="responsible_state__code", lookup_expr="iexact", help_text="A state code."
     )
     q = filters.CharFilter(
         method="filter_q", label="Search", help_text="Full-text search: titles, descriptions."

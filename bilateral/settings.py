@@ -191,6 +191,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "agreements.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
+    # Programs send JSON; the browsable forms of DRF are not offered.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     # Per user (or per address, for anonymous requests and for failed tokens): enough for a
     # program syncing the data, too little for guessing.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -223,6 +225,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "agreements.api.schema.document_errors",
+    ],
     # Three lifecycles share field names (status, from_status, to_status): name each choice set.
     "ENUM_NAME_OVERRIDES": {
         "InstrumentStatusEnum": "agreements.models.Instrument.Status",

@@ -11,6 +11,7 @@ admin.site.index_title = "From intent to in force"
 admin.site.enable_nav_sidebar = False
 admin.site.site_url = "/"  # "View site": the managers' pages
 
+handler404 = views.page_not_found
 handler500 = views.server_error
 
 urlpatterns = [

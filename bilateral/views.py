@@ -12,6 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -84,3 +85,10 @@ def server_error(request):
     if outage:
         response["Retry-After"] = "30"
     return response
+
+
+def page_not_found(request, exception):
+    """Django's handler404: JSON under /api/ (a path no route matches), the usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "No such page of the API."}, status=404)
+    return defaults.page_not_found(request, exception)

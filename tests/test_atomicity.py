@@ -33,7 +33,9 @@ def signed_treaty():
 def test_database_failure_half_way_through_a_request_changes_nothing(signed_treaty, api_as):
     client = api_as("analyst")
     url = f"/api/v1/instruments/{signed_treaty.pk}/party-actions/"
-    client.post(url, {"party": "KZ", "action": "notification", "taken_on": "2026-02-01"})
+    client.post(
+        url, {"party": "KZ", "action": "notification", "taken_on": "2026-02-01"}, format="json"
+    )
     # The last notification brings the treaty into force: the party action is written first,
     # then the status history. Make the database refuse the second write.
     with connection.cursor() as cursor:
@@ -46,7 +48,9 @@ def test_database_failure_half_way_through_a_request_changes_nothing(signed_trea
     before = snapshot()
     client.raise_request_exception = False
 
-    response = client.post(url, {"party": "IL", "action": "notification", "taken_on": "2026-03-01"})
+    response = client.post(
+        url, {"party": "IL", "action": "notification", "taken_on": "2026-03-01"}, format="json"
+    )
 
     assert response.status_code == 500
     assert response.json()["detail"].startswith("Something went wrong on our side. Nothing was")

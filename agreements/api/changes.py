@@ -4,7 +4,6 @@ incrementally. Keyset pagination over (txid, id) of finished transactions (see
 write."""
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -73,8 +72,16 @@ class SincePagination(BasePagination):
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("since", OpenApiTypes.INT, description="The last change id you have."),
-        OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 1000; default 100."),
+        OpenApiParameter(
+            "since",
+            {"type": "integer", "minimum": 0},
+            description="The last change id you have (0: from the start).",
+        ),
+        OpenApiParameter(
+            "page_size",
+            {"type": "integer", "minimum": 1, "maximum": 1000},
+            description="Up to 1000; default 100.",
+        ),
     ]
 )
 class ChangeViewSet(CSVListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

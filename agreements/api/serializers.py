@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -220,7 +219,7 @@ class InstrumentSerializer(CleanModelSerializer):
         ]
         read_only_fields = ["status", "signed_on", "in_force_on"]
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_projected_in_force_on(self, instrument):
         return instrument.projected_in_force_on
 
@@ -303,8 +302,16 @@ class TransitionSerializer(serializers.Serializer):
 
 
 class StatusChangeSerializer(serializers.ModelSerializer):
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    retracted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Empty when the application recorded it, or when the entry is not retracted.
+    recorded_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    retracted_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    from_status = serializers.ChoiceField(
+        choices=Instrument.Status.choices, read_only=True, allow_blank=True
+    )
 
     class Meta:
         model = StatusChange
@@ -408,7 +415,12 @@ class FollowUpActionSerializer(CleanModelSerializer):
 
 
 class ActionUpdateSerializer(serializers.ModelSerializer):
-    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    recorded_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    from_status = serializers.ChoiceField(
+        choices=FollowUpAction.Status.choices, read_only=True, allow_blank=True
+    )
     happened_on = serializers.DateField(required=False)
 
     class Meta:

@@ -102,3 +102,14 @@ def test_follow_up_list_runs_the_same_queries_at_one_and_three_rows(
         response = client.get("/api/v1/actions/")
 
     assert len(response.json()["results"]) == rows
+
+
+def test_actions_filter_by_responsible_state_code_in_any_case(db, api_as):
+    # Found by Schemathesis: this filter used to answer 500.
+    kazakh = make_action(title="Kazakh side", responsible_state_id="KZ")
+    make_action(title="Israeli side", responsible_state_id="IL")
+
+    response = api_as("consumer").get("/api/v1/actions/?responsible_state=kz")
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [kazakh.pk]
