@@ -8,12 +8,14 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
+from agreements.api.schema import PAIR, STATE_CODE
 from agreements.models import (
     FollowUpAction,
     Indicator,
     Instrument,
     Meeting,
     Organization,
+    Person,
     State,
     today,
 )
@@ -37,7 +39,7 @@ def full_text(queryset, fields: list[str], value: str):
     )
 
 
-@extend_schema_field({"type": "array", "items": {"type": "string", "example": "KZ"}})
+@extend_schema_field({"type": "array", "items": STATE_CODE})
 class StateCodesFilter(filters.ModelMultipleChoiceFilter):
     """Repeatable state codes (party=KZ&party=IL)."""
 
@@ -45,10 +47,41 @@ class StateCodesFilter(filters.ModelMultipleChoiceFilter):
         super().__init__(queryset=State.objects.all(), to_field_name="code", **kwargs)
 
 
+@extend_schema_field(PAIR)
+class PairFilter(filters.CharFilter):
+    pass
+
+
+@extend_schema_field(STATE_CODE)
+class StateCodeFilter(filters.CharFilter):
+    """One state code, in any case; a code no state has matches nothing."""
+
+
+class OrganizationFilter(filters.FilterSet):
+    state = StateCodeFilter(field_name="state__code", lookup_expr="iexact")
+
+    class Meta:
+        model = Organization
+        fields = ["kind"]
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
+class IdFilter(filters.NumberFilter):
+    """An object's id; one that does not exist (any more) simply matches nothing."""
+
+
+class PersonFilter(filters.FilterSet):
+    organization = IdFilter(field_name="organization_id")
+
+    class Meta:
+        model = Person
+        fields = []
+
+
 class PairFilterSet(filters.FilterSet):
     """`pair=KZ-IL`: what belonging to a pair means is the queryset's own `for_pair()`."""
 
-    pair = filters.CharFilter(
+    pair = PairFilter(
         method="filter_pair", label="Pair (KZ-IL)", help_text="Two state codes: KZ-IL."
     )
 
@@ -106,7 +139,7 @@ class FollowUpActionFilter(PairFilterSet):
     status = filters.MultipleChoiceFilter(choices=FollowUpAction.Status.choices)
     overdue = filters.BooleanFilter(method="filter_overdue", label="Overdue")
     due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte", label="Due by")
-    responsible_state = filters.CharFilter(
+    responsible_state = StateCodeFilter(
         field_name="responsible_state__code", lookup_expr="iexact", help_text="A state code."
     )
     q = filters.CharFilter(
@@ -126,7 +159,7 @@ class FollowUpActionFilter(PairFilterSet):
 
 
 class IndicatorFilter(filters.FilterSet):
-    pair = filters.CharFilter(method="filter_pair", help_text="Either order: KZ-IL or IL-KZ.")
+    pair = PairFilter(method="filter_pair", help_text="Either order: KZ-IL or IL-KZ.")
     metric = filters.ChoiceFilter(choices=Indicator.Metric.choices)
 
     class Meta:

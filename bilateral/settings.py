@@ -234,6 +234,7 @@ SPECTACULAR_SETTINGS = {
         "InstrumentStatusEnum": "agreements.models.Instrument.Status",
         "MeetingStatusEnum": "agreements.models.Meeting.Status",
         "FollowUpStatusEnum": "agreements.models.FollowUpAction.Status",
+        "StateCodeEnum": "agreements.api.schema.STATE_CODES",
     },
 }
 

@@ -297,7 +297,7 @@ def cells():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "method", "expected"), cells())
+@pytest.mark.parametrize(("path", "method", "expected"), list(cells()))
 def test_matrix(path, method, expected, fast_token_hashing):
     got = ""
     for role in ROLES:
@@ -314,6 +314,6 @@ def admin_cells():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("path", "expected"), admin_cells())
+@pytest.mark.parametrize(("path", "expected"), list(admin_cells()))
 def test_admin_matrix(path, expected):
     assert "".join(request(make_user(role), "GET", path) for role in ROLES) == expected

@@ -3,6 +3,7 @@ incrementally. Keyset pagination over (txid, id) of finished transactions (see
 `Change.objects.finished`): following `next` never skips or repeats a change, even while others
 write."""
 
+from django.db.models import Max
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -21,6 +22,9 @@ class ChangeSerializer(serializers.ModelSerializer):
         fields = ["id", "at", "object_type", "object_id", "action"]
 
 
+NOTHING_YET = object()
+
+
 class SincePagination(BasePagination):
     page_size = 100
     max_page_size = 1000
@@ -28,6 +32,9 @@ class SincePagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.since = self._since(request)
+        if self.since is NOTHING_YET:
+            self.page, self.has_more = [], False
+            return self.page
         if self.since is not None:
             queryset = queryset.after(self.since)
         size = self._size(request)
@@ -37,7 +44,10 @@ class SincePagination(BasePagination):
         return self.page
 
     def get_paginated_response(self, data):
-        last = self.page[-1].pk if self.page else (self.since.pk if self.since else 0)
+        if self.since is NOTHING_YET:
+            last = self.request.query_params["since"]
+        else:
+            last = self.page[-1].pk if self.page else (self.since.pk if self.since else 0)
         next_url = self.request.build_absolute_uri(f"{reverse('change-list')}?since={last}")
         # `next` is always given: poll it for what comes after.
         return Response({"next": next_url, "has_more": self.has_more, "results": data})
@@ -59,8 +69,12 @@ class SincePagination(BasePagination):
             return None
         try:
             return Change.objects.get(pk=int(value))
-        except (ValueError, Change.DoesNotExist):
-            raise ValidationError({"since": f"No change has the id {value!r}."}) from None
+        except (ValueError, OverflowError, Change.DoesNotExist):
+            pass
+        # An id beyond the newest change: nothing has happened since, yet (poll again).
+        if value.isdigit() and int(value) > (Change.objects.aggregate(Max("id"))["id__max"] or 0):
+            return NOTHING_YET
+        raise ValidationError({"since": f"No change has the id {value!r}."}) from None
 
     def _size(self, request):
         try:

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from agreements import services
 from agreements.api.errors import as_api_error
+from agreements.api.schema import PAIR, STATE_CODE
 from agreements.models import (
     ActionUpdate,
     FollowUpAction,
@@ -23,6 +24,7 @@ from agreements.models import (
 )
 
 
+@extend_schema_field(STATE_CODE)
 class StateCodeField(serializers.SlugRelatedField):
     """A state by its ISO 3166-1 alpha-2 code, in any case on the way in."""
 
@@ -43,6 +45,11 @@ class StateCodeField(serializers.SlugRelatedField):
             raise serializers.ValidationError(
                 f"Unknown state code '{data}': use ISO 3166-1 alpha-2, such as KZ or IL."
             ) from None
+
+
+@extend_schema_field(PAIR)
+class PairField(serializers.CharField):
+    """Two state codes joined by a hyphen: KZ-IL."""
 
 
 class SectorSlugField(serializers.SlugRelatedField):
@@ -439,7 +446,7 @@ class ActionUpdateSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(CleanModelSerializer):
-    pair = serializers.CharField(help_text="Two state codes joined by a hyphen: KZ-IL.")
+    pair = PairField(help_text="Two state codes joined by a hyphen: KZ-IL.")
 
     class Meta:
         model = Indicator

@@ -57,14 +57,14 @@ class SectorViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
 class OrganizationViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Organization.objects.select_related("state")
     serializer_class = serializers.OrganizationSerializer
-    filterset_fields = ["state", "kind"]
+    filterset_class = filters.OrganizationFilter
     ordering_fields = ["name", "state"]
 
 
 class PersonViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
-    filterset_fields = ["organization"]
+    filterset_class = filters.PersonFilter
     ordering_fields = ["name"]
 
 

@@ -128,3 +128,18 @@ def test_unknown_since_is_refused(feed):
         {"since": "No change has the id 'abc'."},
     )
     assert APIClient().get("/api/v1/changes/").status_code == 401
+
+
+def test_since_beyond_the_newest_change_is_an_empty_page_to_poll_again(feed):
+    _, key = AuthToken.objects.create(user=UserFactory(role="consumer"))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    response = client.get("/api/v1/changes/?since=99999999")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "next": "http://testserver/api/v1/changes/?since=99999999",
+        "has_more": False,
+        "results": [],
+    }

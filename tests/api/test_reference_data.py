@@ -157,3 +157,20 @@ def test_sectors_by_slug(db, api_as):
     body = api_as("consumer").get("/api/v1/sectors/public-diplomacy/").json()
 
     assert (body["slug"], body["name"]) == ("public-diplomacy", "Public diplomacy")
+
+
+def test_people_of_an_organization_that_does_not_exist_is_an_empty_list(db, api_as):
+    response = api_as("consumer").get("/api/v1/people/?organization=999999")
+
+    assert (response.status_code, response.json()["results"]) == (200, [])
+
+
+def test_organizations_filter_by_state_code_in_any_case(db, api_as):
+    from agreements.models import Organization
+
+    kazakh = Organization.objects.create(name="Ministry of Foreign Affairs", state_id="KZ")
+    Organization.objects.create(name="Ministry of Foreign Affairs", state_id="IL")
+
+    response = api_as("consumer").get("/api/v1/organizations/?state=kz")
+
+    assert [row["id"] for row in response.json()["results"]] == [kazakh.pk]
