@@ -10,6 +10,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from pghistory.admin import EventsAdmin
 from pghistory.admin.core import _get_obj
 from pghistory.middleware import HistoryMiddleware, WSGIRequest
@@ -137,15 +139,54 @@ def _describe(row, usernames: dict) -> dict:
 
 
 class AuditEventsAdmin(EventsAdmin):
-    """pghistory's events page, also for an object deleted since: its events stay readable."""
+    """pghistory's events page, in plain words, and also for an object deleted since: its
+    events stay readable."""
+
+    def get_list_display(self, request):
+        return ["when", "action", "what", "changes", "who", "where"]
+
+    @admin.display(description="when", ordering="pgh_created_at")
+    def when(self, event):
+        return event.pgh_created_at
+
+    @admin.display(description="action", ordering="pgh_label")
+    def action(self, event):
+        return event.pgh_label
+
+    @admin.display(description="object")
+    def what(self, event):
+        tracked = apps.get_model(event.pgh_obj_model)
+        return f"{tracked._meta.verbose_name} {event.pgh_obj_id}"
+
+    @admin.display(description="changes (before → after)")
+    def changes(self, event):
+        if not event.pgh_diff:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {} → {}",
+            ((field, before, after) for field, (before, after) in event.pgh_diff.items()),
+        )
+
+    @admin.display(description="who")
+    def who(self, event):
+        context = event.pgh_context or {}
+        if context.get("command"):
+            return f"command {context['command']}"
+        return event.user or "—"
+
+    @admin.display(description="from")
+    def where(self, event):
+        context = event.pgh_context or {}
+        return " ".join(filter(None, [context.get("method"), context.get("url")])) or "—"
 
     def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "title": "Audit trail"}
         obj = _get_obj(request.GET.get("obj"))
         if obj is not None and not type(obj).objects.filter(pk=obj.pk).exists():
-            extra_context = {
-                **(extra_context or {}),
-                "title": "Events",
-                "subtitle": f"{obj._meta.verbose_name} {obj.pk} (deleted)",
-            }
+            extra_context["subtitle"] = f"{obj._meta.verbose_name} {obj.pk} (deleted)"
             return admin.ModelAdmin.changelist_view(self, request, extra_context)
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        if hasattr(response, "context_data"):
+            response.context_data["title"] = "Audit trail"
+        return response

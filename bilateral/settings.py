@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "pgtrigger",
-    "pghistory",
+    "agreements.apps.AuditTrailConfig",  # django-pghistory
     "agreements",
 ]
 
@@ -257,15 +257,6 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # The admin's "Events" page (analysts and managers): who, from which URL, and what changed.
 PGHISTORY_ADMIN_MODEL = "pghistory.MiddlewareEvents"
 PGHISTORY_ADMIN_CLASS = "agreements.audit.AuditEventsAdmin"
-PGHISTORY_ADMIN_LIST_DISPLAY = [
-    "pgh_created_at",
-    "pgh_label",
-    "pgh_obj_model",
-    "pgh_obj_id",
-    "pgh_diff",
-    "user",
-    "url",
-]
 
 # A strict Content-Security-Policy everywhere (not only in production, so that development and
 # the browser tests meet it): no inline script or style, nothing from other origins.
