@@ -1,8 +1,9 @@
 """The audit trail: who changed what, when, and from which request.
 
-django-pghistory's triggers (see the end of models.py) copy every inserted, updated and deleted
-row into an event table. This module attaches the context of each write (user, API token, request
-id, URL, or the management command) and reads an object's events back for the admin and the API.
+django-pghistory's triggers (`agreements/models/audit_trail.py`) copy every inserted, updated and
+deleted row into an event table. This module attaches the context of each write (user, API
+token, request id, URL, or the management command) and reads an object's events back for the
+admin and the API.
 """
 
 import pghistory

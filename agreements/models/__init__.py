@@ -1,0 +1,51 @@
+"""What Bilateral records: states, the people and bodies that act for them, the instruments they
+agree, the meetings where they agree them, the follow-ups they promise, and the sources of it all.
+
+One module per domain noun; everything is importable from `agreements.models`.
+"""
+
+# Last: it registers the audit trail's event models (InstrumentEvent, ...) in this module.
+from agreements.models.audit_trail import AUDITED_MODELS, AUDITED_RELATIONS  # noqa: E402, I001
+from agreements.models.changes import Change, ChangeQuerySet
+from agreements.models.dates import DUE_SOON_DAYS, STALE_AFTER_DAYS, today
+from agreements.models.follow_ups import ActionUpdate, FollowUpAction, FollowUpActionQuerySet
+from agreements.models.indicators import Indicator
+from agreements.models.instruments import (
+    Instrument,
+    InstrumentLink,
+    InstrumentParty,
+    InstrumentQuerySet,
+    PartyAction,
+    StatusChange,
+    StatusChangeQuerySet,
+)
+from agreements.models.meetings import Meeting, MeetingQuerySet
+from agreements.models.reference import Organization, Person, Sector, Source, State
+
+__all__ = [
+    "AUDITED_MODELS",
+    "AUDITED_RELATIONS",
+    "DUE_SOON_DAYS",
+    "STALE_AFTER_DAYS",
+    "ActionUpdate",
+    "Change",
+    "ChangeQuerySet",
+    "FollowUpAction",
+    "FollowUpActionQuerySet",
+    "Indicator",
+    "Instrument",
+    "InstrumentLink",
+    "InstrumentParty",
+    "InstrumentQuerySet",
+    "Meeting",
+    "MeetingQuerySet",
+    "Organization",
+    "PartyAction",
+    "Person",
+    "Sector",
+    "Source",
+    "State",
+    "StatusChange",
+    "StatusChangeQuerySet",
+    "today",
+]

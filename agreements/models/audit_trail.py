@@ -1,0 +1,83 @@
+"""The audit trail: which tables django-pghistory records (see also `agreements/audit.py`)."""
+
+import pghistory
+
+from agreements.models.follow_ups import ActionUpdate, FollowUpAction
+from agreements.models.indicators import Indicator
+from agreements.models.instruments import (
+    Instrument,
+    InstrumentLink,
+    InstrumentParty,
+    PartyAction,
+    StatusChange,
+)
+from agreements.models.meetings import Meeting
+from agreements.models.reference import Organization, Person, Sector, Source, State
+
+# django-pghistory installs row-level triggers that copy every inserted, updated and deleted row of
+# these tables into an event table beside it (`<Model>Event`), with the request's context (user,
+# token, URL, request id). Triggers, not signals: the admin, the API, a command, a bulk update
+# and raw SQL are all recorded. The changes feed is written from these event rows (migration 0008).
+
+AUDITED_MODELS = [
+    State,
+    Organization,
+    Person,
+    Sector,
+    Source,
+    Meeting,
+    Instrument,
+    InstrumentParty,
+    PartyAction,
+    InstrumentLink,
+    StatusChange,
+    FollowUpAction,
+    ActionUpdate,
+    Indicator,
+]
+AUDITED_RELATIONS = [
+    Meeting.states,
+    Meeting.people,
+    Meeting.organizations,
+    Meeting.sectors,
+    Meeting.sources,
+    Instrument.sectors,
+    Instrument.sources,
+    PartyAction.sources,
+    StatusChange.sources,
+    FollowUpAction.sectors,
+    FollowUpAction.sources,
+    ActionUpdate.sources,
+    Indicator.sources,
+]
+
+
+def _audit(model, model_name: str):
+    pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        model_name=model_name,
+        app_label="agreements",
+        obj_field=pghistory.ObjForeignKey(related_name="audit_events"),
+    )(model)
+
+
+for _model in AUDITED_MODELS:
+    _audit(_model, f"{_model.__name__}Event")
+
+for _relation in AUDITED_RELATIONS:
+    # A many-to-many table ("agreements_instrument_sources") is tracked through a proxy model of
+    # its auto-created row model, as django-pgtrigger needs; its rows are added and removed.
+    _through = _relation.through
+    _name = _relation.field.model.__name__ + _relation.field.name.title()
+    _proxy = type(
+        _name,
+        (_through,),
+        {
+            "__module__": __name__,
+            "Meta": type("Meta", (), {"proxy": True, "app_label": "agreements"}),
+        },
+    )
+    globals()[_name] = _proxy
+    _audit(_proxy, f"{_name}Event")

@@ -1,0 +1,197 @@
+"""Follow-up actions promised at meetings or in instruments, and their dated progress updates."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Max, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from agreements.models.dates import DUE_SOON_DAYS, STALE_AFTER_DAYS, today
+from agreements.models.instruments import Instrument
+from agreements.models.meetings import Meeting
+from agreements.models.reference import Organization, Person, Sector, Source, State
+
+
+class FollowUpActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=FollowUpAction.OPEN_STATUSES)
+
+    def overdue(self, on: datetime.date | None = None):
+        return self.open().filter(due_on__lt=on or today())
+
+    def due_soon(self, on: datetime.date | None = None):
+        on = on or today()
+        return self.open().filter(
+            due_on__gte=on, due_on__lte=on + datetime.timedelta(days=DUE_SOON_DAYS)
+        )
+
+    def with_last_activity(self):
+        # PostgreSQL's GREATEST ignores NULLs: with no update, the day it was agreed counts.
+        # Django drops Meta.ordering from aggregated queries; keep it, so pages stay stable.
+        return self.annotate(
+            last_activity_on=Greatest("agreed_on", Max("updates__happened_on"))
+        ).order_by(*FollowUpAction._meta.ordering)
+
+    def stale(self, on: datetime.date | None = None):
+        cutoff = (on or today()) - datetime.timedelta(days=STALE_AFTER_DAYS)
+        return self.open().with_last_activity().filter(last_activity_on__lt=cutoff)
+
+    def for_pair(self, code_a: str, code_b: str):
+        """Follow-ups of meetings both states attended or instruments both are party to."""
+        meetings = Meeting.objects.for_pair(code_a, code_b)
+        instruments = Instrument.objects.for_pair(code_a, code_b)
+        return self.filter(Q(origin_meeting__in=meetings) | Q(origin_instrument__in=instruments))
+
+
+class FollowUpAction(models.Model):
+    """Something promised at a meeting or in an instrument, followed until it is done.
+
+    Overdue, due soon and stale are worked out from the dates, never stored.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        ON_HOLD = "on_hold", "On hold"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    TRANSITIONS = {
+        Status.PLANNED: [Status.IN_PROGRESS, Status.ON_HOLD, Status.COMPLETED, Status.CANCELLED],
+        Status.IN_PROGRESS: [Status.ON_HOLD, Status.COMPLETED, Status.CANCELLED],
+        Status.ON_HOLD: [Status.PLANNED, Status.IN_PROGRESS, Status.CANCELLED],
+        # A promise thought kept or dropped can come back to life.
+        Status.COMPLETED: [Status.IN_PROGRESS],
+        Status.CANCELLED: [Status.PLANNED],
+    }
+    OPEN_STATUSES = [Status.PLANNED, Status.IN_PROGRESS, Status.ON_HOLD]
+
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    responsible_state = models.ForeignKey(
+        State, on_delete=models.PROTECT, null=True, blank=True, related_name="follow_up_actions"
+    )
+    responsible_organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_actions",
+    )
+    responsible_contact = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_up_actions",
+        help_text="Who is reminded of it by e-mail (the weekly digest).",
+    )
+    origin_meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="actions"
+    )
+    origin_instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
+    agreed_on = models.DateField(default=today, help_text="When it was promised.")
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.PLANNED, editable=False, db_index=True
+    )
+    result_instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fulfilled_actions",
+        help_text="The instrument that fulfils (or will fulfil) it.",
+    )
+    result_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="fulfilled_actions",
+        help_text="The meeting that fulfils (or will fulfil) it.",
+    )
+    sectors = models.ManyToManyField(Sector, related_name="follow_up_actions", blank=True)
+    sources = models.ManyToManyField(Source, related_name="follow_up_actions", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FollowUpActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("due_on").asc(nulls_last=True), "title", "id"]
+        verbose_name = "follow-up action"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(origin_meeting__isnull=False) | Q(origin_instrument__isnull=False),
+                name="%(app_label)s_%(class)s_has_origin",
+                violation_error_message="Say where it was promised: a meeting or an instrument.",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True) | Q(due_on__gte=F("agreed_on")),
+                name="%(app_label)s_%(class)s_due_after_agreed",
+                violation_error_message="The due date cannot be before the day it was agreed.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < today()
+
+    @property
+    def is_due_soon(self) -> bool:
+        if not self.is_open or self.due_on is None:
+            return False
+        return 0 <= (self.due_on - today()).days <= DUE_SOON_DAYS
+
+    @property
+    def is_stale(self) -> bool:
+        if not self.is_open:
+            return False
+        last = getattr(self, "last_activity_on", None)
+        if last is None:
+            latest_update = self.updates.aggregate(latest=Max("happened_on"))["latest"]
+            last = max(filter(None, [self.agreed_on, latest_update]))
+        return (today() - last).days > STALE_AFTER_DAYS
+
+
+class ActionUpdate(models.Model):
+    """A dated note of progress on a follow-up, possibly changing its status."""
+
+    action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="updates")
+    happened_on = models.DateField(default=today)
+    note = models.TextField()
+    from_status = models.CharField(max_length=20, choices=FollowUpAction.Status, blank=True)
+    to_status = models.CharField(
+        max_length=20,
+        choices=FollowUpAction.Status,
+        blank=True,
+        help_text="Leave empty if the status stays as it is.",
+    )
+    sources = models.ManyToManyField(Source, related_name="action_updates", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["action_id", "happened_on", "id"]
+        verbose_name = "progress update"
+
+    def __str__(self):
+        return f"{self.happened_on}: {self.note[:60]}"

@@ -1,0 +1,454 @@
+"""Instruments from intent to in force: the parties, what each party did, links between
+instruments, and the status history. Statuses and their allowed transitions are written here
+once; `services.py` is the only place that changes them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from agreements.models.dates import today
+from agreements.models.meetings import Meeting
+from agreements.models.reference import Organization, Person, Sector, Source, State
+
+
+def _given_exactly_for(rule: str, field: str) -> Q:
+    """The rule's parameter is filled when that rule is chosen, and only then."""
+    return (Q(entry_into_force_rule=rule) & Q(**{f"{field}__isnull": False})) | (
+        ~Q(entry_into_force_rule=rule) & Q(**{f"{field}__isnull": True})
+    )
+
+
+class InstrumentQuerySet(models.QuerySet):
+    def in_force(self):
+        return self.filter(status=Instrument.Status.IN_FORCE)
+
+    def with_party(self, code: str):
+        return self.filter(
+            Exists(InstrumentParty.objects.filter(instrument=OuterRef("pk"), state=code.upper()))
+        )
+
+    def for_pair(self, code_a: str, code_b: str):
+        """Instruments to which both states are parties."""
+        return self.with_party(code_a).with_party(code_b)
+
+    def with_projection(self):
+        """What the entry-into-force projection reads: parties with their states, party actions
+        (two queries however many instruments)."""
+        return self.prefetch_related(
+            models.Prefetch("parties", InstrumentParty.objects.select_related("state")),
+            "party_actions",
+        )
+
+    def awaiting_entry_into_force(self):
+        """Signed (or provisionally applied) instruments whose rule may bring them into force."""
+        return self.filter(
+            status__in=[Instrument.Status.SIGNED, Instrument.Status.PROVISIONALLY_APPLIED]
+        ).exclude(entry_into_force_rule="")
+
+
+class Instrument(models.Model):
+    """A treaty, agreement, memorandum or other text two or more states agree to, tracked from the
+    first stated intent to entry into force and beyond.
+
+    `status`, `signed_on` and `in_force_on` are copies of what the status history says, written only
+    by `services.instrument_transition` and its siblings so that lists can filter on them.
+    """
+
+    class Kind(models.TextChoices):
+        TREATY = "treaty", "Treaty"
+        AGREEMENT = "agreement", "Agreement"
+        CONVENTION = "convention", "Convention"
+        PROTOCOL = "protocol", "Protocol"
+        MEMORANDUM = "memorandum", "Memorandum of understanding"
+        EXCHANGE_OF_NOTES = "exchange_of_notes", "Exchange of notes"
+        JOINT_STATEMENT = "joint_statement", "Joint statement"
+        DECLARATION = "declaration", "Declaration or statement of intent"
+        PROGRAMME = "programme", "Programme or roadmap"
+        COMMERCIAL = "commercial", "Commercial agreement"
+        OTHER = "other", "Other"
+
+    class Level(models.TextChoices):
+        STATE = "state", "State"
+        GOVERNMENT = "government", "Government"
+        MINISTRY = "ministry", "Ministry or agency"
+        COMMERCIAL = "commercial", "Commercial"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        UNDER_NEGOTIATION = "under_negotiation", "Under negotiation"
+        TEXT_AGREED = "text_agreed", "Text agreed"
+        SIGNED = "signed", "Signed"
+        PROVISIONALLY_APPLIED = "provisionally_applied", "Provisionally applied"
+        IN_FORCE = "in_force", "In force"
+        SUSPENDED = "suspended", "Suspended"
+        TERMINATED = "terminated", "Terminated"
+        ABANDONED = "abandoned", "Abandoned"
+
+    # The one map of allowed status changes. Steps may be skipped where the world skips them
+    # (a memorandum signed and in effect the same day), but nothing is in force unsigned, and
+    # `abandoned` is only for intent that never became a signed text.
+    TRANSITIONS = {
+        Status.PROPOSED: [
+            Status.UNDER_NEGOTIATION,
+            Status.TEXT_AGREED,
+            Status.SIGNED,
+            Status.ABANDONED,
+        ],
+        Status.UNDER_NEGOTIATION: [Status.TEXT_AGREED, Status.SIGNED, Status.ABANDONED],
+        Status.TEXT_AGREED: [Status.UNDER_NEGOTIATION, Status.SIGNED, Status.ABANDONED],
+        Status.SIGNED: [Status.PROVISIONALLY_APPLIED, Status.IN_FORCE, Status.TERMINATED],
+        Status.PROVISIONALLY_APPLIED: [Status.IN_FORCE, Status.TERMINATED],
+        Status.IN_FORCE: [Status.SUSPENDED, Status.TERMINATED],
+        Status.SUSPENDED: [Status.IN_FORCE, Status.TERMINATED],
+        Status.TERMINATED: [],
+        Status.ABANDONED: [],
+    }
+
+    class TerminationType(models.TextChoices):
+        EXPIRED = "expired", "Expired"
+        DENOUNCED = "denounced", "Denounced"
+        REPLACED = "replaced", "Replaced"
+        MUTUAL_CONSENT = "mutual_consent", "By mutual consent"
+
+    class EntryIntoForceRule(models.TextChoices):
+        ON_SIGNATURE = "on_signature", "On signature"
+        FIXED_DATE = "fixed_date", "On a fixed date"
+        DAYS_AFTER_LAST_NOTIFICATION = (
+            "days_after_last_notification",
+            "N days after the last notification",
+        )
+        FIRST_DAY_OF_MONTH_AFTER_LAST_NOTIFICATION = (
+            "first_day_of_month_after_last_notification",
+            "First day of the Nth month after the last notification",
+        )
+
+    title = models.CharField(max_length=500)
+    short_title = models.CharField(max_length=120, blank=True)
+    kind = models.CharField(max_length=30, choices=Kind)
+    is_binding = models.BooleanField(
+        "binding", default=True, help_text="Binding under international law (a treaty) or not."
+    )
+    level = models.CharField(max_length=20, choices=Level, default=Level.GOVERNMENT)
+    status = models.CharField(
+        max_length=30, choices=Status, default=Status.PROPOSED, editable=False, db_index=True
+    )
+    signed_on = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    signature_place = models.CharField(max_length=200, blank=True)
+    in_force_on = models.DateField("entered into force on", null=True, blank=True, editable=False)
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        related_name="instruments",
+        null=True,
+        blank=True,
+        help_text="The meeting at which it was signed (or agreed).",
+    )
+    entry_into_force_rule = models.CharField(
+        max_length=50, choices=EntryIntoForceRule, blank=True, help_text="Leave empty if unknown."
+    )
+    entry_into_force_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="N, for 'N days after the last notification'."
+    )
+    entry_into_force_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="N, for 'the first day of the Nth month after the last notification'.",
+    )
+    entry_into_force_date = models.DateField(
+        null=True, blank=True, help_text="For 'on a fixed date'."
+    )
+    duration_years = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Leave empty for an indefinite duration."
+    )
+    renews_tacitly = models.BooleanField(
+        default=False, help_text="Renewed automatically unless a party gives notice."
+    )
+    sectors = models.ManyToManyField(Sector, related_name="instruments", blank=True)
+    sources = models.ManyToManyField(Source, related_name="instruments", blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = InstrumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("signed_on").desc(nulls_last=True), "title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(in_force_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(in_force_on__gte=F("signed_on")),
+                name="%(app_label)s_%(class)s_in_force_after_signature",
+                violation_error_message="The entry-into-force date cannot be before signature.",
+            ),
+            models.CheckConstraint(
+                condition=_given_exactly_for(
+                    "days_after_last_notification", "entry_into_force_days"
+                ),
+                name="%(app_label)s_%(class)s_days_given_for_days_rule",
+                violation_error_message=(
+                    "Give the number of days exactly when the rule is "
+                    "'N days after the last notification'."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=_given_exactly_for(
+                    "first_day_of_month_after_last_notification", "entry_into_force_months"
+                ),
+                name="%(app_label)s_%(class)s_months_given_for_month_rule",
+                violation_error_message=(
+                    "Give the number of months exactly when the rule is "
+                    "'first day of the Nth month after the last notification'."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=_given_exactly_for("fixed_date", "entry_into_force_date"),
+                name="%(app_label)s_%(class)s_date_given_for_fixed_date_rule",
+                violation_error_message="Give the date exactly when the rule is 'on a fixed date'.",
+            ),
+            models.CheckConstraint(
+                condition=Q(entry_into_force_months__isnull=True)
+                | Q(entry_into_force_months__gte=1),
+                name="%(app_label)s_%(class)s_months_at_least_one",
+                violation_error_message="The number of months must be at least 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_title or self.title
+
+    @property
+    def status_label(self) -> str:
+        """The status as people say it: a non-binding text is "in effect", not "in force"."""
+        if self.status == self.Status.IN_FORCE and not self.is_binding:
+            return "In effect"
+        return self.get_status_display()
+
+    def allowed_transitions(self) -> list:
+        return list(self.TRANSITIONS[self.Status(self.status)])
+
+    def entry_into_force(self):
+        """The projected entry-into-force date and the steps still missing (see
+        `entry_into_force.py`); reads the parties and party actions, prefetched or not."""
+        from agreements.entry_into_force import project
+
+        return project(self)
+
+    @property
+    def projected_in_force_on(self):
+        return self.entry_into_force().projected_on
+
+    @property
+    def missing_steps(self) -> list[str]:
+        return [str(step) for step in self.entry_into_force().missing_steps]
+
+
+class InstrumentParty(models.Model):
+    """A state that is party to an instrument, with who signed for it."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="parties")
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="instrument_parties")
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="The body that signed for this state.",
+    )
+    signatory = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True)
+
+    class Meta:
+        ordering = ["instrument_id", "state__name"]
+        verbose_name_plural = "instrument parties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "state"],
+                name="%(app_label)s_%(class)s_unique_state",
+                violation_error_message="This state is already a party to the instrument.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.state)
+
+
+class PartyAction(models.Model):
+    """Something one party does on its own: ratifies, notifies, applies provisionally…
+
+    A composite foreign key (added in migration 0003) ties (instrument, state) to a row of
+    InstrumentParty, so only a party can act.
+    """
+
+    class Action(models.TextChoices):
+        SIGNATURE = "signature", "Signature"
+        RATIFICATION = "ratification", "Ratification"
+        APPROVAL = "approval", "Approval"
+        ACCEPTANCE = "acceptance", "Acceptance"
+        NOTIFICATION = "notification", "Notification that internal procedures are complete"
+        PROVISIONAL_APPLICATION = "provisional_application", "Provisional application"
+        DENUNCIATION = "denunciation", "Denunciation"
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="party_actions"
+    )
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="party_actions")
+    action = models.CharField(max_length=30, choices=Action)
+    taken_on = models.DateField()
+    reference = models.CharField(
+        max_length=200, blank=True, help_text="For example the number of the note verbale."
+    )
+    note = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, related_name="party_actions", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["instrument_id", "taken_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "state", "action"],
+                name="%(app_label)s_%(class)s_once_per_party",
+                violation_error_message="This party has already taken that action.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.state_id} {self.get_action_display().lower()} on {self.taken_on}"
+
+    def clean(self):
+        if self.instrument_id and self.state_id:
+            is_party = InstrumentParty.objects.filter(
+                instrument_id=self.instrument_id, state_id=self.state_id
+            ).exists()
+            if not is_party:
+                name = State.objects.filter(pk=self.state_id).values_list("name", flat=True)
+                raise ValidationError(
+                    {"state": f"{name.first() or self.state_id} is not a party to this instrument."}
+                )
+        if self.taken_on and self.taken_on > today():
+            raise ValidationError(
+                {"taken_on": "An action that has not happened yet cannot be recorded."}
+            )
+
+
+class InstrumentLink(models.Model):
+    """How one instrument relates to another: amends it, implements it, replaces it…"""
+
+    class Relation(models.TextChoices):
+        AMENDS = "amends", "Amends"
+        SUPPLEMENTS = "supplements", "Supplements"
+        IMPLEMENTS = "implements", "Implements"
+        REPLACES = "replaces", "Replaces"
+        PROTOCOL_TO = "protocol_to", "Is a protocol to"
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="links")
+    relation = models.CharField(max_length=20, choices=Relation)
+    target = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="linked_from")
+
+    class Meta:
+        ordering = ["instrument_id", "relation", "target_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "relation", "target"],
+                name="%(app_label)s_%(class)s_unique",
+                violation_error_message="This link is already recorded.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(instrument=F("target")),
+                name="%(app_label)s_%(class)s_not_to_itself",
+                violation_error_message="An instrument cannot be linked to itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.instrument} {self.get_relation_display().lower()} {self.target}"
+
+
+class StatusChangeQuerySet(models.QuerySet):
+    def effective(self):
+        """The rows that count: those not retracted as mistaken."""
+        return self.filter(retracted_at__isnull=True)
+
+    def in_world_order(self):
+        # The current status is the latest row by the date it happened; ties in recorded order.
+        return self.order_by("happened_on", "id")
+
+
+class StatusChange(models.Model):
+    """One change of an instrument's status, as it happened in the world and as it was recorded.
+
+    A mistaken row is never edited or deleted: it is retracted (who, when, why), and the row that
+    corrects it points back at it.
+    """
+
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=30, choices=Instrument.Status, blank=True)
+    to_status = models.CharField(max_length=30, choices=Instrument.Status)
+    happened_on = models.DateField()
+    termination_type = models.CharField(
+        max_length=20, choices=Instrument.TerminationType, blank=True
+    )
+    note = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source, related_name="status_changes", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the application recorded it (an entry into force under its rule).",
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    corrects = models.ForeignKey(
+        "self",
+        # History rows are only ever deleted with their instrument, all together.
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text="The mistaken row this one replaces.",
+    )
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    retraction_reason = models.TextField(blank=True)
+
+    objects = StatusChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["instrument_id", "happened_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_status="terminated") | Q(termination_type=""),
+                name="%(app_label)s_%(class)s_termination_type_only_when_terminated",
+                violation_error_message="Only a termination has a termination type.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(to_status="terminated") | ~Q(termination_type=""),
+                name="%(app_label)s_%(class)s_termination_needs_type",
+                violation_error_message=(
+                    "Say how it ended: expired, denounced, replaced or by mutual consent."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(retracted_at__isnull=True) | ~Q(retraction_reason=""),
+                name="%(app_label)s_%(class)s_retraction_needs_reason",
+                violation_error_message="Say why the entry is retracted.",
+            ),
+        ]
+
+    def __str__(self):
+        label = self.get_to_status_display()
+        return f"{label} on {self.happened_on}"
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_at is not None

@@ -1,0 +1,88 @@
+"""Meetings: official visits, consultations, commissions and forums, where instruments are
+agreed and follow-ups promised."""
+
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+
+from agreements.models.reference import Organization, Person, Sector, Source, State
+
+
+class MeetingQuerySet(models.QuerySet):
+    def for_pair(self, code_a: str, code_b: str):
+        """Meetings in which both states took part."""
+        through = Meeting.states.through
+        return self.filter(
+            Exists(through.objects.filter(meeting=OuterRef("pk"), state=code_a.upper())),
+            Exists(through.objects.filter(meeting=OuterRef("pk"), state=code_b.upper())),
+        )
+
+
+class Meeting(models.Model):
+    """A visit, a round of consultations, a commission, a forum: where instruments get agreed."""
+
+    class Kind(models.TextChoices):
+        STATE_VISIT = "state_visit", "State visit"
+        OFFICIAL_VISIT = "official_visit", "Official visit"
+        WORKING_VISIT = "working_visit", "Working visit"
+        POLITICAL_CONSULTATIONS = "political_consultations", "Political consultations"
+        JOINT_COMMISSION = "joint_commission", "Joint or intergovernmental commission"
+        BUSINESS_FORUM = "business_forum", "Business forum"
+        SUMMIT = "summit", "Summit"
+        CALL = "call", "Call"
+        CEREMONY = "ceremony", "Ceremony"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        POSTPONED = "postponed", "Postponed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=Kind)
+    round_number = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="For recurring meetings: 12 for the 12th round."
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.HELD)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    place = models.CharField(max_length=200, blank=True)
+    host = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="hosted_meetings", null=True, blank=True
+    )
+    states = models.ManyToManyField(
+        State, related_name="meetings", verbose_name="participating states"
+    )
+    people = models.ManyToManyField(Person, related_name="meetings", blank=True)
+    organizations = models.ManyToManyField(Organization, related_name="meetings", blank=True)
+    sectors = models.ManyToManyField(Sector, related_name="meetings", blank=True)
+    sources = models.ManyToManyField(Source, related_name="meetings", blank=True)
+    summary = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = [F("starts_on").desc(nulls_first=True), "title", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message="A meeting cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(starts_on__isnull=False),
+                name="%(app_label)s_%(class)s_end_needs_start",
+                violation_error_message="Give the start date of a meeting that has an end date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["scheduled", "held"]) | Q(starts_on__isnull=False),
+                name="%(app_label)s_%(class)s_dated_when_scheduled_or_held",
+                violation_error_message="A scheduled or held meeting needs its start date.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

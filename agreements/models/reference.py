@@ -1,0 +1,98 @@
+"""Reference data: states (ISO 3166-1), the organizations and people that act for them, sectors,
+and the sources of every fact."""
+
+from django.db import models
+
+
+class State(models.Model):
+    """A sovereign state, identified by its ISO 3166-1 alpha-2 code (loaded by a data migration)."""
+
+    code = models.CharField(max_length=2, primary_key=True)
+    name = models.CharField(max_length=100, unique=True)
+    official_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organization(models.Model):
+    """A body acting for a state: a ministry, an agency, a parliament, a company."""
+
+    class Kind(models.TextChoices):
+        HEAD_OF_STATE = "head_of_state", "Office of the head of state"
+        GOVERNMENT = "government", "Government"
+        MINISTRY = "ministry", "Ministry"
+        AGENCY = "agency", "Agency"
+        PARLIAMENT = "parliament", "Parliament"
+        COMPANY = "company", "Company"
+        BUSINESS_ASSOCIATION = "business_association", "Business association"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="organizations")
+    kind = models.CharField(max_length=30, choices=Kind, default=Kind.MINISTRY)
+
+    class Meta:
+        ordering = ["state__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "name"],
+                name="%(app_label)s_%(class)s_unique_name_per_state",
+                violation_error_message="This state already has an organization of that name.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.state_id})"
+
+
+class Person(models.Model):
+    """Someone who signs, hosts or takes part: named with the position held at the time."""
+
+    name = models.CharField(max_length=200)
+    position = models.CharField(max_length=200, blank=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="people", null=True, blank=True
+    )
+    email = models.EmailField(
+        blank=True, help_text="For reminders of the follow-ups they answer for."
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return f"{self.name}, {self.position}" if self.position else self.name
+
+
+class Sector(models.Model):
+    """A field of cooperation from a controlled list (agriculture, visas, public diplomacy…)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Source(models.Model):
+    """A document that a recorded fact comes from."""
+
+    title = models.CharField(max_length=300)
+    url = models.URLField(max_length=500, blank=True, verbose_name="URL")
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    excerpt = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-published_on", "title", "id"]
+
+    def __str__(self):
+        return self.title
