@@ -1,5 +1,5 @@
-"""The analysts' workplace. Every list declares its joins; statuses change only through the
-services (the "Change status" button on an instrument, progress updates on a follow-up)."""
+"""The admin of instruments: parties, party actions, links and the status history inline; the
+"Change status" and "Correct" buttons call the services."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,162 +14,21 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from agreements import services
+from agreements.admin.common import (
+    InstrumentPartyFilter,
+    LongTitlesAdmin,
+    add_errors,
+    raise_on_field,
+    year_filter,
+)
 from agreements.models import (
-    ActionUpdate,
-    FollowUpAction,
-    Indicator,
     Instrument,
     InstrumentLink,
     InstrumentParty,
-    Meeting,
-    Organization,
     PartyAction,
-    Person,
-    Sector,
     Source,
-    State,
     StatusChange,
 )
-
-# --- Filters ----------------------------------------------------------------------------------
-
-
-class InstrumentPartyFilter(admin.SimpleListFilter):
-    title = "party"
-    parameter_name = "party"
-
-    def lookups(self, request, model_admin):
-        states = State.objects.filter(instrument_parties__isnull=False).distinct()
-        return [(state.code, state.name) for state in states]
-
-    def queryset(self, request, queryset):
-        return queryset.with_party(self.value()) if self.value() else queryset
-
-
-class MeetingStateFilter(admin.SimpleListFilter):
-    title = "participating state"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        states = State.objects.filter(meetings__isnull=False).distinct()
-        return [(state.code, state.name) for state in states]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(states=self.value()) if self.value() else queryset
-
-
-def year_filter(field_name: str, label: str):
-    """A list filter on the year of a date field, offering the years that occur."""
-
-    class YearFilter(admin.SimpleListFilter):
-        title = label
-        parameter_name = f"{field_name}_year"
-
-        def lookups(self, request, model_admin):
-            years = model_admin.model.objects.dates(field_name, "year", order="DESC")
-            return [(str(day.year), str(day.year)) for day in years]
-
-        def queryset(self, request, queryset):
-            if not self.value():
-                return queryset
-            try:
-                year = int(self.value())
-            except ValueError:
-                return queryset.none()
-            return queryset.filter(**{f"{field_name}__year": year})
-
-    return YearFilter
-
-
-class UrgencyFilter(admin.SimpleListFilter):
-    title = "urgency"
-    parameter_name = "urgency"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("overdue", "Overdue"),
-            ("due_soon", "Due within 30 days"),
-            ("stale", "Stale (no update in 90 days)"),
-        ]
-
-    def queryset(self, request, queryset):
-        match self.value():
-            case "overdue":
-                return queryset.overdue()
-            case "due_soon":
-                return queryset.due_soon()
-            case "stale":
-                return queryset.stale()
-        return queryset
-
-
-class LongTitlesAdmin(admin.ModelAdmin):
-    """Treaty and meeting titles run to a sentence: give them room to be read."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "title":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 90})
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-
-# --- Reference data ---------------------------------------------------------------------------
-
-
-@admin.register(State)
-class StateAdmin(admin.ModelAdmin):
-    """States come from ISO 3166-1 by migration: everyone reads them, nobody edits them here."""
-
-    list_display = ["code", "name", "official_name"]
-    search_fields = ["code", "name", "official_name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "state", "kind"]
-    list_filter = ["kind"]
-    list_select_related = ["state"]
-    search_fields = ["name", "state__name", "state__code"]
-    autocomplete_fields = ["state"]
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "position", "organization", "email"]
-    list_select_related = ["organization__state"]
-    search_fields = ["name", "position", "organization__name"]
-    autocomplete_fields = ["organization"]
-
-
-@admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "publisher", "published_on", "link"]
-    search_fields = ["title", "publisher", "url", "excerpt"]
-    date_hierarchy = "published_on"
-
-    @admin.display(description="URL")
-    def link(self, source):
-        if not source.url:
-            return "—"
-        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', source.url, source.url)
-
-
-# --- Instruments ------------------------------------------------------------------------------
 
 
 class PartiesFormSet(BaseInlineFormSet):
@@ -286,7 +145,7 @@ class InstrumentAddForm(forms.ModelForm):
 
     def clean_intent_stated_on(self):
         on = self.cleaned_data["intent_stated_on"]
-        _raise_on_field(services.validate_intent_stated_on, on, field="intent_stated_on")
+        raise_on_field(services.validate_intent_stated_on, on, field="intent_stated_on")
         return on
 
     class Meta:
@@ -470,7 +329,7 @@ class InstrumentAdmin(LongTitlesAdmin):
             try:
                 perform(form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 instrument.refresh_from_db()
                 status = instrument.status_label.lower()
@@ -549,242 +408,3 @@ class CorrectionForm(forms.Form):
         self.fields["to"].choices = [("", "— remove only —")] + [
             (status.value, status.label) for status in options
         ]
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form, on the field it names where the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _raise_on_field(check, *args, field: str, **kwargs) -> None:
-    """Run a service's check inside a form's clean_<field>, as that field's error."""
-    try:
-        check(*args, **kwargs)
-    except ValidationError as error:
-        raise ValidationError(error.message_dict.get(field, error.messages)) from None
-
-
-# --- Meetings ---------------------------------------------------------------------------------
-
-
-class SignedInstrumentInline(admin.TabularInline):
-    model = Instrument
-    fk_name = "meeting"
-    extra = 0
-    fields = ["title", "kind", "status_label"]
-    readonly_fields = fields
-    show_change_link = True
-    verbose_name_plural = "instruments signed or agreed here"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="status")
-    def status_label(self, instrument):
-        return instrument.status_label
-
-
-class OriginatedActionInline(admin.TabularInline):
-    model = FollowUpAction
-    fk_name = "origin_meeting"
-    extra = 0
-    fields = ["title", "responsible_state", "due_on", "status"]
-    readonly_fields = ["status"]
-    autocomplete_fields = ["responsible_state"]
-    show_change_link = True
-    verbose_name_plural = "follow-up actions agreed here"
-
-
-@admin.register(Meeting)
-class MeetingAdmin(LongTitlesAdmin):
-    list_display = ["title", "kind", "round_number", "starts_on", "place", "host", "status"]
-    list_filter = [
-        "status",
-        "kind",
-        MeetingStateFilter,
-        "sectors",
-        year_filter("starts_on", "year"),
-    ]
-    search_fields = ["title", "summary", "place"]
-    list_select_related = ["host"]
-    show_full_result_count = False
-    autocomplete_fields = ["host", "states", "people", "organizations", "sectors", "sources"]
-    readonly_fields = ["created_at", "updated_at"]
-    inlines = [SignedInstrumentInline, OriginatedActionInline]
-    fieldsets = [
-        (None, {"fields": ["title", "kind", "round_number", "status", "summary"]}),
-        ("When and where", {"fields": ["starts_on", "ends_on", "place", "host"]}),
-        ("Who", {"fields": ["states", "people", "organizations"]}),
-        ("Context", {"fields": ["sectors", "sources", "created_at", "updated_at"]}),
-    ]
-
-
-# --- Follow-up actions ------------------------------------------------------------------------
-
-
-class UpdatesFormSet(BaseInlineFormSet):
-    """New progress updates only; a status change must be one the map allows."""
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        new = [form for form in self.forms if form.instance.pk is None and form.has_changed()]
-        changes = [form for form in new if form.cleaned_data.get("to_status")]
-        if len(changes) > 1:
-            raise ValidationError("Change the status in one progress update at a time.")
-        for form in new:
-            try:
-                services.validate_action_update(
-                    action=self.instance,
-                    note=form.cleaned_data.get("note", ""),
-                    happened_on=form.cleaned_data["happened_on"],
-                    to_status=form.cleaned_data.get("to_status", ""),
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-
-
-class ActionUpdateInline(admin.TabularInline):
-    model = ActionUpdate
-    formset = UpdatesFormSet
-    extra = 1
-    can_delete = False
-    fields = ["happened_on", "note", "to_status", "recorded_by"]
-    readonly_fields = ["recorded_by"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recorded_by")
-
-    def has_change_permission(self, request, obj=None):
-        # Past updates are history: they are read, not edited.
-        return False
-
-
-@admin.register(FollowUpAction)
-class FollowUpActionAdmin(LongTitlesAdmin):
-    list_display = [
-        "title",
-        "responsible",
-        "origin",
-        "due_on",
-        "status",
-        "signals",
-    ]
-    list_filter = [
-        "status",
-        UrgencyFilter,
-        ("responsible_state", admin.RelatedOnlyFieldListFilter),
-        year_filter("due_on", "year due"),
-    ]
-    search_fields = ["title", "description"]
-    list_select_related = [
-        "responsible_state",
-        "responsible_organization",
-        "origin_meeting",
-        "origin_instrument",
-    ]
-    show_full_result_count = False
-    autocomplete_fields = [
-        "responsible_state",
-        "responsible_organization",
-        "responsible_contact",
-        "origin_meeting",
-        "origin_instrument",
-        "result_instrument",
-        "result_meeting",
-        "sectors",
-        "sources",
-    ]
-    readonly_fields = ["status", "signals", "created_at", "updated_at"]
-    fieldsets = [
-        (None, {"fields": ["title", "description", "sectors"]}),
-        (
-            "Who and where from",
-            {
-                "fields": [
-                    "responsible_state",
-                    "responsible_organization",
-                    "responsible_contact",
-                    "origin_meeting",
-                    "origin_instrument",
-                    "agreed_on",
-                ]
-            },
-        ),
-        (
-            "Where it stands",
-            {"fields": ["status", "due_on", "signals"]},
-        ),
-        ("What fulfils it", {"fields": ["result_instrument", "result_meeting"]}),
-        ("Sources", {"fields": ["sources", "created_at", "updated_at"]}),
-    ]
-    inlines = [ActionUpdateInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_last_activity()
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not ActionUpdate:
-            return super().save_formset(request, form, formset, change)
-        # The admin's change message reads these three lists.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        for update_form in formset.forms:
-            if update_form.instance.pk is None and update_form.has_changed():
-                data = update_form.cleaned_data
-                update = services.action_record_update(
-                    action=form.instance,
-                    note=data["note"],
-                    happened_on=data["happened_on"],
-                    to_status=data.get("to_status", ""),
-                    user=request.user,
-                )
-                formset.new_objects.append(update)
-
-    @admin.display(description="responsible")
-    def responsible(self, action):
-        return action.responsible_organization or action.responsible_state or "Not assigned"
-
-    @admin.display(description="agreed at")
-    def origin(self, action):
-        return action.origin_meeting or action.origin_instrument
-
-    @admin.display(description="signals")
-    def signals(self, action):
-        """Overdue, due soon, stale: in words, since a tick under "stale" would read as good."""
-        words = [
-            label
-            for label, applies in [
-                ("Overdue", action.is_overdue),
-                ("Due soon", action.is_due_soon),
-                ("Stale", action.is_stale),
-            ]
-            if applies
-        ]
-        return format_html("<strong>{}</strong>", " · ".join(words)) if words else "—"
-
-
-# --- Indicators -------------------------------------------------------------------------------
-
-
-@admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["metric", "pair", "period_start", "period_end", "value", "unit"]
-    list_filter = ["metric"]
-    list_select_related = ["state_a", "state_b"]
-    search_fields = ["state_a__name", "state_b__name", "note"]
-    autocomplete_fields = ["state_a", "state_b", "sources"]
-
-    @admin.display(description="pair")
-    def pair(self, indicator):
-        return f"{indicator.state_a.name}–{indicator.state_b.name}"

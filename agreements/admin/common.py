@@ -1,0 +1,103 @@
+"""What several admins share: list filters, the base for lists with long titles, and the
+helpers that show a service's refusal on a form."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from agreements.models import State
+
+
+class InstrumentPartyFilter(admin.SimpleListFilter):
+    title = "party"
+    parameter_name = "party"
+
+    def lookups(self, request, model_admin):
+        states = State.objects.filter(instrument_parties__isnull=False).distinct()
+        return [(state.code, state.name) for state in states]
+
+    def queryset(self, request, queryset):
+        return queryset.with_party(self.value()) if self.value() else queryset
+
+
+class MeetingStateFilter(admin.SimpleListFilter):
+    title = "participating state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        states = State.objects.filter(meetings__isnull=False).distinct()
+        return [(state.code, state.name) for state in states]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(states=self.value()) if self.value() else queryset
+
+
+def year_filter(field_name: str, label: str):
+    """A list filter on the year of a date field, offering the years that occur."""
+
+    class YearFilter(admin.SimpleListFilter):
+        title = label
+        parameter_name = f"{field_name}_year"
+
+        def lookups(self, request, model_admin):
+            years = model_admin.model.objects.dates(field_name, "year", order="DESC")
+            return [(str(day.year), str(day.year)) for day in years]
+
+        def queryset(self, request, queryset):
+            if not self.value():
+                return queryset
+            try:
+                year = int(self.value())
+            except ValueError:
+                return queryset.none()
+            return queryset.filter(**{f"{field_name}__year": year})
+
+    return YearFilter
+
+
+class UrgencyFilter(admin.SimpleListFilter):
+    title = "urgency"
+    parameter_name = "urgency"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("due_soon", "Due within 30 days"),
+            ("stale", "Stale (no update in 90 days)"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "overdue":
+                return queryset.overdue()
+            case "due_soon":
+                return queryset.due_soon()
+            case "stale":
+                return queryset.stale()
+        return queryset
+
+
+class LongTitlesAdmin(admin.ModelAdmin):
+    """Treaty and meeting titles run to a sentence: give them room to be read."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "title":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 90})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def add_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form, on the field it names where the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def raise_on_field(check, *args, field: str, **kwargs) -> None:
+    """Run a service's check inside a form's clean_<field>, as that field's error."""
+    try:
+        check(*args, **kwargs)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict.get(field, error.messages)) from None
