@@ -75,12 +75,16 @@ def server_error(request):
     be reached is an outage (503, try again), anything else a bug (500)."""
     error = sys.exc_info()[1]
     outage = isinstance(error, (OperationalError, InterfaceError))
-    status, message = (503, DATABASE_DOWN) if outage else (500, SERVER_ERROR)
+    status, title, message = (
+        (503, "Temporarily unavailable", DATABASE_DOWN)
+        if outage
+        else (500, "Server error", SERVER_ERROR)
+    )
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=status)
     else:
         # The template uses no context processor: they would ask the database for the user.
-        html = loader.get_template(f"{status}.html").render({"message": message})
+        html = loader.get_template("error.html").render({"title": title, "message": message})
         response = HttpResponse(html, status=status)
     if outage:
         response["Retry-After"] = "30"
