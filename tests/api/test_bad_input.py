@@ -50,3 +50,17 @@ def test_deleting_a_record_others_refer_to_answers_409(db, api_as):
         {"detail": "It cannot be deleted while other records refer to it: person “Envoy”."},
     )
     assert Organization.objects.filter(pk=organization.pk).exists()
+
+
+def test_a_path_no_route_matches_answers_json_under_the_api(db, api_as):
+    response = api_as("consumer").get("/api/v1/instruments/0.5/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such page of the API."}
+
+
+def test_errors_are_json_even_when_csv_was_asked_for(db, api_as):
+    response = api_as("consumer").get("/api/v1/instruments/?format=csv&page=999")
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
