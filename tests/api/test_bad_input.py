@@ -53,14 +53,15 @@ def test_deleting_a_record_others_refer_to_answers_409(db, api_as):
 
 
 def test_a_path_no_route_matches_answers_json_under_the_api(db, api_as):
-    response = api_as("consumer").get("/api/v1/instruments/0.5/")
+    response = api_as("consumer").get("/api/v1/nothing-here/")
 
     assert response.status_code == 404
     assert response.json() == {"detail": "No such page of the API."}
 
 
 def test_errors_are_json_even_when_csv_was_asked_for(db, api_as):
-    response = api_as("consumer").get("/api/v1/instruments/?format=csv&page=999")
+    response = api_as("consumer").get("/api/v1/instruments/?format=csv&as_of=yesterday")
 
-    assert response.status_code == 404
+    assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
+    assert response.json() == {"as_of": "Give a date as YYYY-MM-DD."}
