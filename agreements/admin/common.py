@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from agreements.api.pagination import CappedCountPaginator
 from agreements.models import State
 
 
@@ -78,7 +79,11 @@ class UrgencyFilter(admin.SimpleListFilter):
 
 
 class LongTitlesAdmin(admin.ModelAdmin):
-    """Treaty and meeting titles run to a sentence: give them room to be read."""
+    """The big lists (instruments, meetings, follow-ups). Treaty and meeting titles run to a
+    sentence: give them room to be read. The list counts its rows only up to 10,000, as the API
+    does, so that a page costs the same however large the archive."""
+
+    paginator = CappedCountPaginator
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "title":

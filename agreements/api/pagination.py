@@ -1,7 +1,49 @@
+"""Pages of 50 (up to 500), counted only so far: counting a million matching rows to serve fifty
+costs more than the page itself, and grows with the data."""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from rest_framework import pagination
+from rest_framework.response import Response
+
+COUNT_LIMIT = 10_000
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most COUNT_LIMIT + 1 rows (SELECT count(*) FROM (... LIMIT 10001))."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list[: COUNT_LIMIT + 1].count()
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.count > COUNT_LIMIT
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    django_paginator_class = CappedCountPaginator
+
+    def get_paginated_response(self, data):
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": min(paginator.count, COUNT_LIMIT),
+                "count_is_capped": paginator.count_is_capped,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"]["description"] = (
+            f"Exact up to {COUNT_LIMIT:,}; beyond that, {COUNT_LIMIT:,} with count_is_capped."
+        )
+        response["properties"]["count_is_capped"] = {"type": "boolean"}
+        response["required"].append("count_is_capped")
+        return response

@@ -3,6 +3,8 @@ instruments, and the status history. Statuses and their allowed transitions are 
 once; `services.py` is the only place that changes them."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -175,6 +177,24 @@ class Instrument(models.Model):
 
     class Meta:
         ordering = [F("signed_on").desc(nulls_last=True), "title", "id"]
+        indexes = [
+            # The lists read pages in this order, with or without a status filter.
+            models.Index(
+                F("signed_on").desc(nulls_last=True), "title", "id", name="agreements_instr_order"
+            ),
+            models.Index(
+                "status",
+                F("signed_on").desc(nulls_last=True),
+                "title",
+                "id",
+                name="agreements_instr_status_order",
+            ),
+            # Full-text search (`filters.full_text`) reads this expression.
+            GinIndex(
+                SearchVector("title", "short_title", "notes", config="english"),
+                name="agreements_instr_search",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(in_force_on__isnull=True)
@@ -262,6 +282,10 @@ class InstrumentParty(models.Model):
     class Meta:
         ordering = ["instrument_id", "state__name"]
         verbose_name_plural = "instrument parties"
+        # "Instruments of this pair" reads the instruments of each state: index-only.
+        indexes = [
+            models.Index(fields=["state", "instrument"], name="agreements_party_state_instr")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["instrument", "state"],

@@ -4,6 +4,7 @@ follow-ups have their own tests beside their features)."""
 import pytest
 
 from agreements.models import Indicator, Organization, Person, Source
+from tests.factories import make_instrument
 
 
 def make_rows(resource, count):
@@ -50,3 +51,23 @@ def test_list_queries_do_not_grow_with_rows(db, api_as, django_assert_num_querie
         response = client.get(f"/api/v1/{resource}/{query}")
 
     assert len(response.json()["results"]) == rows
+
+
+def test_lists_count_only_up_to_the_limit(db, api_as, monkeypatch):
+    # Counting a million matching rows to serve fifty grows with the data: the count stops.
+    monkeypatch.setattr("agreements.api.pagination.COUNT_LIMIT", 2)
+    for _ in range(4):
+        make_instrument()
+
+    page = api_as("consumer").get("/api/v1/instruments/?page_size=1").json()
+
+    assert (page["count"], page["count_is_capped"], len(page["results"])) == (2, True, 1)
+    assert page["next"].endswith("page=2&page_size=1")
+
+
+def test_lists_below_the_limit_count_exactly(db, api_as):
+    make_instrument()
+
+    page = api_as("consumer").get("/api/v1/instruments/").json()
+
+    assert (page["count"], page["count_is_capped"]) == (1, False)

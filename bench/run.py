@@ -1,0 +1,251 @@
+"""Time Bilateral's hot requests through a real gunicorn on loopback, against a generated database.
+
+    DATABASE_URL=postgres://.../bench .venv/bin/python bench/run.py --label 10k [--repeat 30]
+
+For each request: p50 and p95 over --repeat sequential requests (after three warm-up ones), the
+queries it makes (counted in-process), and, for the instruments list, requests per second with
+four concurrent clients. For the CSV export, the gunicorn worker's peak memory (VmHWM) too.
+Results go to bench/results/<label>.json; bench/report.py turns them into the tables.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilateral.settings")
+os.environ.setdefault("DEBUG", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from knox.models import AuthToken  # noqa: E402
+
+from agreements.models import Change, Instrument  # noqa: E402
+
+PORT = 8051
+RESULTS = ROOT / "bench" / "results"
+
+
+def bench_user():
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench", defaults={"is_staff": True, "is_superuser": True}
+    )
+    _, key = AuthToken.objects.create(user=user)
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    return user, key, session.session_key
+
+
+def busiest_pair() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.state_id, b.state_id FROM agreements_instrumentparty a "
+            "JOIN agreements_instrumentparty b ON a.instrument_id = b.instrument_id "
+            "AND a.state_id < b.state_id GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1"
+        )
+        a, b = cursor.fetchone()
+    return f"{a}-{b}"
+
+
+def csv_window(rows: int = 10_000) -> str:
+    """A signed_after date from which about `rows` instruments were signed."""
+    day = (
+        Instrument.objects.exclude(signed_on=None)
+        .order_by("-signed_on")
+        .values_list("signed_on", flat=True)[rows - 1 : rows]
+        .first()
+    )
+    return day.isoformat() if day else "1900-01-01"  # fewer signed than that: all of them
+
+
+def requests_to_time(pair: str) -> dict[str, tuple[str, str]]:
+    """name: (kind of authentication, path)"""
+    some_id = Instrument.objects.order_by("pk").values_list("pk", flat=True)[
+        Instrument.objects.count() // 2
+    ]
+    middle_change = Change.objects.order_by("pk").values_list("pk", flat=True)[
+        Change.objects.count() // 2
+    ]
+    return {
+        "instruments by pair": ("token", f"/api/v1/instruments/?pair={pair}&page_size=50"),
+        "instruments by status": ("token", "/api/v1/instruments/?status=in_force&page_size=50"),
+        "full-text search": ("token", "/api/v1/instruments/?q=visa&page_size=50"),
+        "instrument detail": ("token", f"/api/v1/instruments/{some_id}/"),
+        "changes feed page": ("token", f"/api/v1/changes/?since={middle_change}"),
+        "follow-up board": ("session", f"/follow-ups/?pair={pair}"),
+        "relationship page": ("session", f"/relations/{pair}/"),
+        "admin instrument list": ("session", "/admin/agreements/instrument/"),
+        "CSV export, 10k rows": (
+            "token",
+            f"/api/v1/instruments/?format=csv&signed_after={csv_window()}",
+        ),
+    }
+
+
+def headers_for(auth: str, key: str, session_key: str) -> dict:
+    if auth == "token":
+        return {"Authorization": f"Token {key}"}
+    return {"Cookie": f"sessionid={session_key}"}
+
+
+def get(conn, path, headers) -> tuple[int, int]:
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    body = response.read()
+    return response.status, len(body)
+
+
+def time_request(path: str, headers: dict, repeat: int) -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=300)
+    for _ in range(3):
+        status, _ = get(conn, path, headers)
+        assert status == 200, (path, status)
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        get(conn, path, headers)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
+    }
+
+
+def throughput(port: int, path: str, headers: dict, seconds: float = 5, clients: int = 4) -> float:
+    """Requests per second with `clients` concurrent keep-alive clients."""
+    done = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(index):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        while time.monotonic() < stop:
+            get(conn, path, headers)
+            done[index] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return round(sum(done) / (time.monotonic() - started), 1)
+
+
+def count_queries(path: str, user, key: str) -> int:
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, HTTP_AUTHORIZATION=f"Token {key}")
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+    return len(queries)
+
+
+def peak_memory_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def start_gunicorn(workers: int = 2):
+    env = {**os.environ, "API_THROTTLE_USER": "100000000/minute"}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bilateral.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            str(workers),
+            "--timeout",
+            "300",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", PORT, timeout=2).request("GET", "/healthz")
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server
+
+
+def worker_pids(master: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout
+    return [int(pid) for pid in out.split()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--label", required=True, help="The scale, for the file name: 10k.")
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--out", help="Where to write the results (default: bench/results/).")
+    args = parser.parse_args()
+
+    user, key, session_key = bench_user()
+    pair = busiest_pair()
+    server = start_gunicorn()
+    results = {
+        "label": args.label,
+        "instruments": Instrument.objects.count(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "busiest_pair": pair,
+        "requests": {},
+    }
+    try:
+        for name, (auth, path) in requests_to_time(pair).items():
+            headers = headers_for(auth, key, session_key)
+            # The export takes seconds: fewer rounds of it.
+            repeat = max(3, args.repeat // 6) if "format=csv" in path else args.repeat
+            figures = time_request(path, headers, repeat)
+            figures["queries"] = count_queries(path, user, key)
+            figures["path"] = path
+            results["requests"][name] = figures
+            print(
+                f"{name:24} p50 {figures['p50_ms']:8.1f} ms  p95 {figures['p95_ms']:8.1f} ms  "
+                f"{figures['queries']} queries"
+            )
+        list_path = "/api/v1/instruments/?status=in_force&page_size=50"
+        results["instruments_list_rps"] = throughput(
+            PORT, list_path, headers_for("token", key, session_key)
+        )
+        print(f"instruments list: {results['instruments_list_rps']} requests/s (4 clients)")
+        results["csv_peak_memory_kb"] = max(peak_memory_kb(pid) for pid in worker_pids(server.pid))
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    out = Path(args.out) if args.out else RESULTS / f"{args.label}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"Wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
