@@ -63,9 +63,12 @@ class CSVListMixin:
         serializer_class = self.get_serializer_class()
         context = self.get_serializer_context()
 
+        # One serializer for every row: building its fields anew per row cost most of the time.
+        serializer = serializer_class(context=context)
+
         def rows():
             for instance in queryset.iterator(chunk_size=CHUNK_SIZE):
-                yield flatten(serializer_class(instance, context=context).data)
+                yield flatten(serializer.to_representation(instance))
 
         header = [
             name
