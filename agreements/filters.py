@@ -90,7 +90,7 @@ class PairFilterSet(filters.FilterSet):
 
 
 class InstrumentFilter(PairFilterSet):
-    status = filters.MultipleChoiceFilter(choices=Instrument.Status.choices)
+    status = filters.MultipleChoiceFilter(choices=Instrument.Status.choices, distinct=False)
     kind = filters.ChoiceFilter(choices=Instrument.Kind.choices)
     party = StateCodesFilter(
         method="filter_party",
@@ -122,7 +122,7 @@ class InstrumentFilter(PairFilterSet):
 
 class MeetingFilter(PairFilterSet):
     kind = filters.ChoiceFilter(choices=Meeting.Kind.choices)
-    status = filters.MultipleChoiceFilter(choices=Meeting.Status.choices)
+    status = filters.MultipleChoiceFilter(choices=Meeting.Status.choices, distinct=False)
     starts_after = filters.DateFilter(field_name="starts_on", lookup_expr="gte")
     starts_before = filters.DateFilter(field_name="starts_on", lookup_expr="lte")
     q = filters.CharFilter(method="filter_q", help_text="Full-text search: titles and summaries.")
@@ -136,7 +136,7 @@ class MeetingFilter(PairFilterSet):
 
 
 class FollowUpActionFilter(PairFilterSet):
-    status = filters.MultipleChoiceFilter(choices=FollowUpAction.Status.choices)
+    status = filters.MultipleChoiceFilter(choices=FollowUpAction.Status.choices, distinct=False)
     overdue = filters.BooleanFilter(method="filter_overdue", label="Overdue")
     due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte", label="Due by")
     responsible_state = StateCodeFilter(
