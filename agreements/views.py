@@ -3,7 +3,19 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -23,10 +35,16 @@ from agreements.models import (
     Meeting,
     PartyAction,
     Person,
+    Sector,
     State,
     StatusChange,
     today,
 )
+
+# What the relationship page shows of a busy pair; the counts are whole.
+SHOWN_PER_STATUS = 20
+TIMELINE_LENGTH = 40
+OPEN_SHOWN = 30
 
 # The road from intent to in force, as the stepper draws it; the ends off it are added when reached.
 LIFECYCLE = [
@@ -234,42 +252,64 @@ def meeting_detail(request, pk):
 @login_required
 @permission_required("agreements.view_instrument", raise_exception=True)
 def relationship(request, pair):
-    """Where a relationship stands: its pipeline, timeline, open promises, figures and sectors."""
+    """Where a relationship stands: its pipeline, timeline, open promises, figures and sectors.
+
+    A busy pair has tens of thousands of instruments: the page counts them per status but shows
+    only the latest of each status, the latest events and the most urgent follow-ups."""
     codes = pair.upper().split("-")
     states = {state.code: state for state in State.objects.filter(code__in=codes)}
     if len(codes) != 2 or len(states) != 2:
         raise Http404("A relationship is two ISO 3166-1 alpha-2 codes joined by a hyphen: KZ-IL.")
     a, b = (states[code] for code in codes)
-    instruments = list(
-        Instrument.objects.for_pair(a.code, b.code)
-        .prefetch_related("sectors")
-        .order_by(F("signed_on").desc(nulls_last=True), "title")
-    )
+    pair_instruments = Instrument.objects.for_pair(a.code, b.code)
+    counts = dict(pair_instruments.order_by().values_list("status").annotate(n=Count("pk")))
+    latest_of_each_status = pair_instruments.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by="status",
+            order_by=[F("signed_on").desc(nulls_last=True), "title", "id"],
+        )
+    ).filter(rank__lte=SHOWN_PER_STATUS)
     by_status = {status: [] for status in Instrument.Status}
-    for instrument in instruments:
+    for instrument in latest_of_each_status.order_by(
+        F("signed_on").desc(nulls_last=True), "title", "id"
+    ):
         by_status[Instrument.Status(instrument.status)].append(instrument)
-    meetings = list(Meeting.objects.for_pair(a.code, b.code).prefetch_related("sectors"))
+    meetings = Meeting.objects.for_pair(a.code, b.code).order_by(
+        F("starts_on").desc(nulls_first=True), "-id"
+    )[:TIMELINE_LENGTH]
     changes = (
         StatusChange.objects.effective()
-        .filter(instrument__in=[i.pk for i in instruments])
+        .filter(instrument__in=pair_instruments.values("pk"))
         .select_related("instrument")
         .order_by("-happened_on", "-id")
-    )
-    actions = (
-        _board_queryset()
-        .filter(pk__in=FollowUpAction.objects.for_pair(a.code, b.code).values("pk"))
-        .prefetch_related("sectors")
-    )
-    open_lines = [_board_line(action) for action in actions if action.is_open]
+    )[:TIMELINE_LENGTH]
+    pair_actions = FollowUpAction.objects.for_pair(a.code, b.code)
+    open_actions = _board_queryset().filter(pk__in=pair_actions.open().values("pk"))
+    open_lines = [_board_line(action) for action in open_actions[:OPEN_SHOWN]]
     indicators = list(
         Indicator.objects.filter(state_a__in=codes, state_b__in=codes).order_by(
             "metric", "period_end"
         )
     )
-    sectors = sorted(
-        {sector for obj in [*instruments, *meetings, *actions] for sector in obj.sectors.all()},
-        key=lambda sector: sector.name,
-    )
+    sectors = Sector.objects.filter(
+        Exists(
+            Instrument.sectors.through.objects.filter(
+                sector=OuterRef("pk"), instrument__in=pair_instruments.values("pk")
+            )
+        )
+        | Exists(
+            Meeting.sectors.through.objects.filter(
+                sector=OuterRef("pk"),
+                meeting__in=Meeting.objects.for_pair(a.code, b.code).values("pk"),
+            )
+        )
+        | Exists(
+            FollowUpAction.sectors.through.objects.filter(
+                sector=OuterRef("pk"), followupaction__in=pair_actions.values("pk")
+            )
+        )
+    ).order_by("name")
     return render(
         request,
         "agreements/relationship.html",
@@ -277,13 +317,20 @@ def relationship(request, pair):
             "a": a,
             "b": b,
             "pipeline": [
-                {"status": status, "label": status.label, "instruments": by_status[status]}
+                {
+                    "status": status,
+                    "label": status.label,
+                    "count": counts.get(status, 0),
+                    "instruments": by_status[status],
+                    "more": counts.get(status, 0) - len(by_status[status]),
+                }
                 for status in Instrument.Status
             ],
-            "timeline": _timeline(meetings, changes),
+            "timeline": _timeline(meetings, changes)[:TIMELINE_LENGTH],
             "open_lines": open_lines,
+            "open_more": pair_actions.open().count() - len(open_lines),
             "charts": _indicator_charts(indicators),
-            "sectors": sectors,
+            "sectors": list(sectors),
             "calendar_url": reverse(
                 "calendar-pair", args=[calendar.calendar_token(request.user), f"{a.code}-{b.code}"]
             ),

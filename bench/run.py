@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import sys
@@ -169,6 +170,9 @@ def peak_memory_kb(pid: int) -> int:
 
 
 def start_gunicorn(workers: int = 2):
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            sys.exit(f"Port {PORT} is taken: another server would answer instead of this one.")
     env = {**os.environ, "API_THROTTLE_USER": "100000000/minute"}
     server = subprocess.Popen(
         [

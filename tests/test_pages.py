@@ -153,9 +153,10 @@ def test_relationship_page_queries_do_not_grow(demo, client_as, django_assert_nu
         make_instrument(title=f"Extra {number}")
     client = client_as("manager")
 
-    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the two states, 7 instruments,
-    # 8 their sectors, 9 meetings, 10 their sectors, 11 status changes, 12 follow-ups,
-    # 13 their sectors, 14 indicators, 15 release
+    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the two states, 7 instruments
+    # counted per status, 8 the latest of each status, 9 meetings, 10 status changes, 11 the
+    # most urgent open follow-ups, 12 open follow-ups counted, 13 indicators, 14 sectors,
+    # 15 release
     with django_assert_num_queries(15):
         client.get("/relations/KZ-IL/")
 
@@ -247,3 +248,17 @@ def test_search_runs_a_fixed_number_of_queries(demo, client_as, django_assert_nu
     # 8 follow-ups with their origins, 9 release
     with django_assert_num_queries(9):
         client.get("/search/", {"q": "commission"})
+
+
+def test_relationship_page_shows_the_latest_of_a_busy_status_and_counts_them_all(
+    db, client_as, monkeypatch
+):
+    monkeypatch.setattr("agreements.views.SHOWN_PER_STATUS", 2)
+    for number in range(3):
+        make_instrument(title=f"Agreement {number}")
+
+    page = client_as("manager").get("/relations/KZ-IL/")
+
+    [proposed] = [stage for stage in page.context["pipeline"] if stage["status"] == "proposed"]
+    assert (proposed["count"], len(proposed["instruments"]), proposed["more"]) == (3, 2, 1)
+    assert "1 more proposed" in page.content.decode()
