@@ -24,6 +24,7 @@ from rest_framework.exceptions import ValidationError
 
 from agreements import calendar
 from agreements.api.csv_export import csv_lines
+from agreements.api.pagination import CappedCountPaginator
 from agreements.filters import FollowUpBoardFilter, full_text
 from agreements.models import (
     DUE_SOON_DAYS,
@@ -45,6 +46,7 @@ from agreements.models import (
 SHOWN_PER_STATUS = 20
 TIMELINE_LENGTH = 40
 OPEN_SHOWN = 30
+BOARD_PAGE_SIZE = 100
 
 # The road from intent to in force, as the stepper draws it; the ends off it are added when reached.
 LIFECYCLE = [
@@ -148,38 +150,52 @@ def home(request):
 @login_required
 @permission_required("agreements.view_followupaction", raise_exception=True)
 def follow_up_board(request):
-    """Every follow-up with where it stands; overdue first, then due soon, then by due date."""
+    """Every follow-up with where it stands; overdue first, then due soon, then by due date.
+    A page shows 100; the CSV holds every one the filters select."""
     board = FollowUpBoardFilter(request.GET, queryset=_board_queryset())
     error = None
+    actions = FollowUpAction.objects.none()
     try:
-        rows = list(board.qs) if board.is_valid() else []
+        if board.is_valid():
+            actions = board.qs
     except ValidationError as refusal:
-        rows, error = [], " ".join(str(m) for m in _messages(refusal.detail))
-    lines = [_board_line(action) for action in rows]
+        error = " ".join(str(m) for m in _messages(refusal.detail))
     if request.GET.get("format") == "csv":
+        lines = (_board_line(action) for action in actions.iterator(chunk_size=2000))
         rows = ({name: line[key] for key, name in BOARD_COLUMNS.items()} for line in lines)
         response = StreamingHttpResponse(
             csv_lines(rows, list(BOARD_COLUMNS.values())), content_type="text/csv"
         )
         response["Content-Disposition"] = 'attachment; filename="follow-ups.csv"'
         return response
+    page = CappedCountPaginator(actions, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    selected = FollowUpAction.objects.filter(pk__in=actions.values("pk"))
     csv_query = request.GET.copy()
+    csv_query.pop("page", None)
     csv_query["format"] = "csv"
     return render(
         request,
         "agreements/follow_up_board.html",
         {
             "board": board,
-            "lines": lines,
+            "page": page,
+            "lines": [_board_line(action) for action in page],
             "error": error,
             "csv_url": f"{request.path}?{csv_query.urlencode()}",
+            "page_query": _without_page(request.GET),
             "counts": {
-                "overdue": sum(line["is_overdue"] for line in lines),
-                "due_soon": sum(line["is_due_soon"] for line in lines),
-                "stale": sum(line["is_stale"] for line in lines),
+                "overdue": selected.overdue().count(),
+                "due_soon": selected.due_soon().count(),
+                "stale": selected.stale().count(),
             },
         },
     )
+
+
+def _without_page(query) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @require_safe

@@ -145,9 +145,27 @@ def test_board_runs_the_same_queries_at_one_and_three_rows(
         make_action(origin_meeting=meeting, title=f"Action {number}", due_on=today())
     client = client_as("manager")
 
-    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 rows with their origins and last
-    # activity, 7 responsible states and 8 organizations for the filter form, 9 release
-    with django_assert_num_queries(9):
+    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 rows counted (up to 10,000), 7 the
+    # page of rows with their origins and last activity, 8 overdue, 9 due soon and 10 stale
+    # counted, 11 responsible states and 12 organizations for the filter form, 13 release
+    with django_assert_num_queries(13):
         response = client.get("/follow-ups/")
 
     assert len(response.context["lines"]) == rows
+
+
+def test_board_pages_a_long_list_and_the_csv_holds_all(db, client_as, monkeypatch):
+    monkeypatch.setattr("agreements.views.BOARD_PAGE_SIZE", 2)
+    meeting = MeetingFactory()
+    for number in range(3):
+        make_action(origin_meeting=meeting, title=f"Action {number}", due_on=today())
+    client = client_as("manager")
+
+    first = client.get("/follow-ups/")
+    second = client.get("/follow-ups/?page=2")
+    csv_rows = b"".join(client.get("/follow-ups/?format=csv").streaming_content).decode()
+
+    assert [len(first.context["lines"]), len(second.context["lines"])] == [2, 1]
+    assert "3 follow-ups (showing 1–2)" in first.content.decode()
+    assert 'href="?page=2"' in first.content.decode()
+    assert len(csv_rows.strip().splitlines()) == 1 + 3
