@@ -1,7 +1,7 @@
 """The changes feed: one line per created, updated or deleted object, for consumers that sync."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
 
@@ -14,7 +14,11 @@ class ChangeQuerySet(models.QuerySet):
         return self.filter(txid__lt=oldest_open)
 
     def after(self, change: "Change"):
-        return self.filter(Q(txid__gt=change.txid) | Q(txid=change.txid, id__gt=change.id))
+        # A row comparison, which the (txid, id) index serves as one range; the equivalent
+        # "txid > t OR (txid = t AND id > i)" made PostgreSQL read the table.
+        return self.filter(
+            RawSQL('("txid", "id") > (%s, %s)', [change.txid, change.id], BooleanField())
+        )
 
 
 class Change(models.Model):
