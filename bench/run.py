@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import platform
+import signal
 import socket
 import statistics
 import subprocess
@@ -213,6 +214,8 @@ def main() -> None:
     parser.add_argument("--out", help="Where to write the results (default: bench/results/).")
     args = parser.parse_args()
 
+    # Stopped from outside (timeout, Ctrl-C): still stop the server below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     user, key, session_key = bench_user()
     pair = busiest_pair()
     server = start_gunicorn()
