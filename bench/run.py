@@ -109,22 +109,22 @@ def headers_for(auth: str, key: str, session_key: str) -> dict:
     return {"Cookie": f"sessionid={session_key}"}
 
 
-def get(conn, path, headers) -> tuple[int, int]:
-    conn.request("GET", path, headers=headers)
+def get(conn, path, headers, body=None) -> tuple[int, int]:
+    conn.request("POST" if body else "GET", path, body=body, headers=headers)
     response = conn.getresponse()
     body = response.read()
     return response.status, len(body)
 
 
-def time_request(path: str, headers: dict, repeat: int) -> dict:
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=300)
+def time_request(path: str, headers: dict, repeat: int, port: int = PORT, body=None) -> dict:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     for _ in range(3):
-        status, _ = get(conn, path, headers)
+        status, _ = get(conn, path, headers, body)
         assert status == 200, (path, status)
     timings = []
     for _ in range(repeat):
         started = time.perf_counter()
-        get(conn, path, headers)
+        get(conn, path, headers, body)
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     return {
@@ -133,7 +133,9 @@ def time_request(path: str, headers: dict, repeat: int) -> dict:
     }
 
 
-def throughput(port: int, path: str, headers: dict, seconds: float = 5, clients: int = 4) -> float:
+def throughput(
+    port: int, path: str, headers: dict, seconds: float = 5, clients: int = 4, body=None
+) -> float:
     """Requests per second with `clients` concurrent keep-alive clients."""
     done = [0] * clients
     stop = time.monotonic() + seconds
@@ -141,7 +143,7 @@ def throughput(port: int, path: str, headers: dict, seconds: float = 5, clients:
     def client(index):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         while time.monotonic() < stop:
-            get(conn, path, headers)
+            get(conn, path, headers, body)
             done[index] += 1
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
