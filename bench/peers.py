@@ -78,9 +78,7 @@ def sqlite_copy(label: str) -> Path:
                 "INSERT INTO agreements_instrument VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows
             )
     # The index a careful publisher would add for this page.
-    target.execute(
-        "CREATE INDEX by_status ON agreements_instrument (status, signed_on DESC, id)"
-    )
+    target.execute("CREATE INDEX by_status ON agreements_instrument (status, signed_on DESC, id)")
     target.commit()
     target.close()
     return path

@@ -50,6 +50,18 @@ def main() -> None:
             f"{run['instruments_list_rps']} requests/s with 4 clients; CSV export peak worker "
             f"memory {run['csv_peak_memory_kb'] / 1024:.0f} MiB."
         )
+    for run in runs:
+        peers = run.get("peers")
+        if not peers:
+            continue
+        print(f"\nThe instruments list beside its peers, {run['label']}:\n")
+        print("| server | p50 ms | p95 ms | requests/s (4 clients) | throughput ÷ Bilateral's |")
+        print("|---|---|---|---|---|")
+        for name, figures in peers.items():
+            print(
+                f"| {name} | {figures['p50_ms']} | {figures['p95_ms']} | "
+                f"{figures['requests_per_second']} | {figures['throughput_vs_bilateral']} |"
+            )
     (RESULTS / "report.json").write_text(
         json.dumps({"runs": runs, "summary": table}, indent=2) + "\n"
     )
