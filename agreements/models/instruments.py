@@ -449,6 +449,12 @@ class StatusChange(models.Model):
 
     class Meta:
         ordering = ["instrument_id", "happened_on", "id"]
+        indexes = [
+            # "The latest events" of a relationship: newest first, across its instruments.
+            models.Index(
+                F("happened_on").desc(), F("id").desc(), name="agreements_statuschange_latest"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(to_status="terminated") | Q(termination_type=""),
