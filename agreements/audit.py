@@ -83,8 +83,9 @@ def command_context(name: str):
     return pghistory.context(command=name)
 
 
-def event_model(model: type[models.Model]) -> type[models.Model]:
-    return apps.get_model("agreements", f"{model.__name__}Event")
+def event_model(model_name: str) -> type[models.Model]:
+    """The event table django-pghistory keeps for a model ("Instrument" → InstrumentEvent)."""
+    return apps.get_model("agreements", f"{model_name}Event")
 
 
 def last_known_pk(model: type[models.Model], field: str, value: str):
@@ -94,7 +95,7 @@ def last_known_pk(model: type[models.Model], field: str, value: str):
         field = model._meta.pk.name
     try:
         return (
-            event_model(model)
+            event_model(model.__name__)
             .objects.filter(**{field: value})
             .order_by("-pgh_id")
             .values_list("pgh_obj_id", flat=True)
@@ -107,7 +108,7 @@ def last_known_pk(model: type[models.Model], field: str, value: str):
 def events_of(model: type[models.Model], pk) -> list[dict]:
     """Every event of the object and its parts, oldest first, with who made it."""
     names = PARTS.get(model.__name__, [model.__name__])
-    event_models = [apps.get_model("agreements", f"{name}Event") for name in names]
+    event_models = [event_model(name) for name in names]
     rows = list(
         Events.objects.across(*event_models)
         .references(model(pk=pk))
@@ -188,6 +189,7 @@ class AuditEventsAdmin(EventsAdmin):
             extra_context["subtitle"] = f"{obj._meta.verbose_name} {obj.pk} (deleted)"
             return admin.ModelAdmin.changelist_view(self, request, extra_context)
         response = super().changelist_view(request, extra_context)
+        # pghistory's view puts its model's name in the title, over the one given to it.
         if hasattr(response, "context_data"):
             response.context_data["title"] = "Audit trail"
         return response

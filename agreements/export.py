@@ -20,6 +20,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from agreements.models import Instrument, Meeting
+
 FORMAT = "bilateral-export"
 
 
@@ -111,8 +113,6 @@ def import_data(source: IO[str]) -> dict[str, int]:
 
 def _refuse_unless_empty() -> None:
     User = get_user_model()
-    Instrument = apps.get_model("agreements", "Instrument")
-    Meeting = apps.get_model("agreements", "Meeting")
     held = {
         "users": User.objects.count(),
         "instruments": Instrument.objects.count(),

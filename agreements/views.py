@@ -170,9 +170,10 @@ def follow_up_board(request):
         return response
     page = CappedCountPaginator(actions, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     selected = FollowUpAction.objects.filter(pk__in=actions.values("pk"))
-    csv_query = request.GET.copy()
-    csv_query.pop("page", None)
-    csv_query["format"] = "csv"
+    query = request.GET.copy()
+    query.pop("page", None)
+    page_query = query.urlencode()
+    query["format"] = "csv"
     return render(
         request,
         "agreements/follow_up_board.html",
@@ -181,8 +182,8 @@ def follow_up_board(request):
             "page": page,
             "lines": [_board_line(action) for action in page],
             "error": error,
-            "csv_url": f"{request.path}?{csv_query.urlencode()}",
-            "page_query": _without_page(request.GET),
+            "csv_url": f"{request.path}?{query.urlencode()}",
+            "page_query": page_query,
             "counts": {
                 "overdue": selected.overdue().count(),
                 "due_soon": selected.due_soon().count(),
@@ -190,12 +191,6 @@ def follow_up_board(request):
             },
         },
     )
-
-
-def _without_page(query) -> str:
-    query = query.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @require_safe
@@ -291,9 +286,10 @@ def relationship(request, pair):
         F("signed_on").desc(nulls_last=True), "title", "id"
     ):
         by_status[Instrument.Status(instrument.status)].append(instrument)
-    meetings = Meeting.objects.for_pair(a.code, b.code).order_by(
-        F("starts_on").desc(nulls_first=True), "-id"
-    )[:TIMELINE_LENGTH]
+    pair_meetings = Meeting.objects.for_pair(a.code, b.code)
+    meetings = pair_meetings.order_by(F("starts_on").desc(nulls_first=True), "-id")[
+        :TIMELINE_LENGTH
+    ]
     changes = (
         StatusChange.objects.effective()
         .filter(instrument__in=pair_instruments.values("pk"))
@@ -301,7 +297,8 @@ def relationship(request, pair):
         .order_by("-happened_on", "-id")
     )[:TIMELINE_LENGTH]
     pair_actions = FollowUpAction.objects.for_pair(a.code, b.code)
-    open_actions = _board_queryset().filter(pk__in=pair_actions.open().values("pk"))
+    open_pair_actions = pair_actions.open()
+    open_actions = _board_queryset().filter(pk__in=open_pair_actions.values("pk"))
     open_lines = [_board_line(action) for action in open_actions[:OPEN_SHOWN]]
     indicators = list(
         Indicator.objects.filter(state_a__in=codes, state_b__in=codes).order_by(
@@ -317,7 +314,7 @@ def relationship(request, pair):
         | Exists(
             Meeting.sectors.through.objects.filter(
                 sector=OuterRef("pk"),
-                meeting__in=Meeting.objects.for_pair(a.code, b.code).values("pk"),
+                meeting__in=pair_meetings.values("pk"),
             )
         )
         | Exists(
@@ -344,7 +341,7 @@ def relationship(request, pair):
             ],
             "timeline": _timeline(meetings, changes)[:TIMELINE_LENGTH],
             "open_lines": open_lines,
-            "open_more": pair_actions.open().count() - len(open_lines),
+            "open_more": open_pair_actions.count() - len(open_lines),
             "charts": _indicator_charts(indicators),
             "sectors": list(sectors),
             "calendar_url": reverse(

@@ -15,7 +15,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import run as bilateral
@@ -36,21 +35,6 @@ GRAPHQL = json.dumps(
 def database_url() -> str:
     db = settings.DATABASES["default"]
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-def wait_for(port: int, path: str = "/", seconds: float = 60) -> None:
-    import http.client
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", path)
-            conn.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"Nothing answers on port {port}.")
 
 
 def sqlite_copy(label: str) -> Path:
@@ -116,7 +100,7 @@ def main() -> None:
                 stderr=subprocess.DEVNULL,
             )
         )
-        wait_for(8052)
+        bilateral.wait_for(8052)
         figures["floor (psycopg → JSON)"] = (8052, "/?status=in_force", {}, None)
 
         servers.append(
@@ -137,7 +121,7 @@ def main() -> None:
                 stderr=subprocess.DEVNULL,
             )
         )
-        wait_for(8053, "/graphql")
+        bilateral.wait_for(8053, "/graphql")
         figures["PostGraphile 4"] = (
             8053,
             "/graphql",
@@ -164,7 +148,7 @@ def main() -> None:
                 stderr=subprocess.DEVNULL,
             )
         )
-        wait_for(8054)
+        bilateral.wait_for(8054)
         figures["Datasette (SQLite copy)"] = (
             8054,
             f"/{db.stem}/agreements_instrument.json?status=in_force&_sort_desc=signed_on"

@@ -195,13 +195,22 @@ def start_gunicorn(workers: int = 2):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(100):
-        try:
-            http.client.HTTPConnection("127.0.0.1", PORT, timeout=2).request("GET", "/healthz")
-            break
-        except OSError:
-            time.sleep(0.2)
+    wait_for(PORT, "/healthz")
     return server
+
+
+def wait_for(port: int, path: str = "/", seconds: float = 60) -> None:
+    """Until a server answers on the port (the benchmark's, or a peer's)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", path)
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"Nothing answers on port {port}.")
 
 
 def worker_pids(master: int) -> list[int]:

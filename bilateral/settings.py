@@ -157,6 +157,10 @@ LOGIN_URL = "admin:login"
 # Where links in e-mails point to.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The worker (manage.py run_worker) sends the digest on this weekday (0 = Monday), from this hour.
+DIGEST_WEEKDAY = int(env("DIGEST_WEEKDAY", "0"))
+DIGEST_HOUR = int(env("DIGEST_HOUR", "7"))
+
 # E-mail (the weekly digest): printed to the console unless an SMTP server is configured.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "bilateral@localhost")
 if env("EMAIL_HOST"):

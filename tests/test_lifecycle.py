@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from agreements.models import Instrument, StatusChange
+from agreements.models import Instrument, InstrumentEvent, StatusChange
 from agreements.services import (
     TransitionNotAllowed,
     instrument_transition,
@@ -311,3 +311,17 @@ def test_current_status_is_the_latest_by_date_then_by_recording_order(db):
 
     instrument.refresh_from_db()
     assert instrument.status == "in_force"
+
+
+def test_worker_promotes_what_is_due_under_its_own_name(db):
+    instrument = make_instrument(
+        entry_into_force_rule="fixed_date", entry_into_force_date=D(2026, 3, 1)
+    )
+    instrument_transition(instrument=instrument, to="signed", on=D(2026, 1, 27), promote=False)
+
+    call_command("run_worker", "--once")
+
+    instrument.refresh_from_db()
+    promoted = InstrumentEvent.objects.filter(pgh_obj=instrument, status="in_force").get()
+    assert instrument.status == "in_force"
+    assert promoted.pgh_context.metadata == {"command": "run_worker"}

@@ -60,22 +60,16 @@ class CSVListMixin:
         if request.accepted_renderer.format != "csv":
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        serializer_class = self.get_serializer_class()
-        context = self.get_serializer_context()
-
-        # One serializer for every row: building its fields anew per row cost most of the time.
-        serializer = serializer_class(context=context)
+        # One serializer for every row and the header: building its fields anew per row cost
+        # most of the time.
+        serializer = self.get_serializer_class()(context=self.get_serializer_context())
 
         def rows():
             for instance in queryset.iterator(chunk_size=CHUNK_SIZE):
                 yield flatten(serializer.to_representation(instance))
 
-        header = [
-            name
-            for name, field in serializer_class(context=context).fields.items()
-            if not field.write_only
-        ]
-        header = _flat_header(serializer_class(context=context), header)
+        header = [name for name, field in serializer.fields.items() if not field.write_only]
+        header = _flat_header(serializer, header)
         response = StreamingHttpResponse(csv_lines(rows(), header), content_type="text/csv")
         name = request.path.rstrip("/").rsplit("/", 1)[-1]  # instruments, actions, …
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'

@@ -8,10 +8,10 @@ jobs, in one long-running process instead of cron.
 """
 
 import logging
-import os
 import signal
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
@@ -32,12 +32,10 @@ class Command(BaseCommand):
     def handle(self, *args, once=False, **options):
         self.running = True
         signal.signal(signal.SIGTERM, self.stop)
-        weekday = int(os.environ.get("DIGEST_WEEKDAY", "0"))
-        hour = int(os.environ.get("DIGEST_HOUR", "7"))
+        weekday, hour = settings.DIGEST_WEEKDAY, settings.DIGEST_HOUR
         last_digest_on = None
         while self.running:
             now = timezone.localtime()
-            close_old_connections()
             try:
                 with command_context("run_worker"):
                     promoted = instruments_promote_due()
@@ -51,6 +49,8 @@ class Command(BaseCommand):
                 log.exception("worker: the database is unavailable")
             if once:
                 return
+            # An hour apart, the connection may have gone stale: the next round opens a new one.
+            close_old_connections()
             self.sleep(3600)
 
     def sleep(self, seconds: int) -> None:
