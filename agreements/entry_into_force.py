@@ -45,24 +45,64 @@ def first_day_of_nth_month_after(day: datetime.date, months: int) -> datetime.da
     return datetime.date(month_index // 12, month_index % 12 + 1, 1)
 
 
+NOTIFICATION_RULES = {
+    Rule.DAYS_AFTER_LAST_NOTIFICATION,
+    Rule.FIRST_DAY_OF_MONTH_AFTER_LAST_NOTIFICATION,
+}
+
+
 def project(instrument: Instrument) -> Projection:
-    rule = instrument.entry_into_force_rule
+    """The projection of a model instance; its parties and party actions are read only when the
+    rule waits for notifications."""
+    parties, notified_on = [], {}
+    if instrument.entry_into_force_rule in NOTIFICATION_RULES:
+        parties = [(party.state_id, party.state.name) for party in instrument.parties.all()]
+        notified_on = {
+            action.state_id: action.taken_on
+            for action in instrument.party_actions.all()
+            if action.action == PartyAction.Action.NOTIFICATION
+        }
+    return project_terms(
+        rule=instrument.entry_into_force_rule,
+        signed_on=instrument.signed_on,
+        fixed_on=instrument.entry_into_force_date,
+        days=instrument.entry_into_force_days,
+        months=instrument.entry_into_force_months,
+        parties=parties,
+        notified_on=notified_on,
+    )
+
+
+def project_terms(
+    *,
+    rule: str,
+    signed_on: datetime.date | None,
+    fixed_on: datetime.date | None,
+    days: int | None,
+    months: int | None,
+    parties: list[tuple[str, str]],
+    notified_on: dict[str, datetime.date],
+) -> Projection:
+    """The projection from plain values, so that lists read from rows need no model instances.
+    `parties` are (code, name) pairs in the order the steps are listed; `notified_on` maps a
+    party's code to the day of its notification (one at most per party)."""
     if not rule:
         return Projection(None, [], "The entry-into-force rule is not recorded.")
 
-    missing = [] if instrument.signed_on else [MissingStep("signature")]
+    missing = [] if signed_on else [MissingStep("signature")]
 
     if rule == Rule.ON_SIGNATURE:
-        return Projection(instrument.signed_on, missing, "Enters into force on signature.")
+        return Projection(signed_on, missing, "Enters into force on signature.")
 
     if rule == Rule.FIXED_DATE:
-        when = instrument.entry_into_force_date
-        return Projection(when, missing, f"Enters into force on {when:%-d %B %Y}.")
+        return Projection(fixed_on, missing, f"Enters into force on {fixed_on:%-d %B %Y}.")
 
-    last_notification_on, waiting_for = _notifications(instrument)
+    waiting_for = [
+        MissingStep("notification", code, name) for code, name in parties if code not in notified_on
+    ]
+    last_notification_on = max(notified_on.values()) if notified_on else None
     missing += waiting_for
     if rule == Rule.DAYS_AFTER_LAST_NOTIFICATION:
-        days = instrument.entry_into_force_days
         explanation = f"Enters into force {days} days after the last notification."
         if waiting_for or last_notification_on is None:
             return Projection(None, missing, explanation)
@@ -70,7 +110,6 @@ def project(instrument: Instrument) -> Projection:
             last_notification_on + datetime.timedelta(days=days), missing, explanation
         )
 
-    months = instrument.entry_into_force_months
     explanation = (
         f"Enters into force on the first day of the {_ordinal(months)} month "
         "after the last notification."
@@ -80,20 +119,6 @@ def project(instrument: Instrument) -> Projection:
     return Projection(
         first_day_of_nth_month_after(last_notification_on, months), missing, explanation
     )
-
-
-def _notifications(instrument: Instrument):
-    """The date of the last notification, and the parties whose notification is still missing."""
-    notified_on = {}
-    for action in instrument.party_actions.all():
-        if action.action == PartyAction.Action.NOTIFICATION:
-            notified_on[action.state_id] = action.taken_on
-    waiting_for = [
-        MissingStep("notification", party.state_id, party.state.name)
-        for party in instrument.parties.all()
-        if party.state_id not in notified_on
-    ]
-    return (max(notified_on.values()) if notified_on else None), waiting_for
 
 
 def _ordinal(n: int) -> str:

@@ -325,3 +325,17 @@ def test_worker_promotes_what_is_due_under_its_own_name(db):
     promoted = InstrumentEvent.objects.filter(pgh_obj=instrument, status="in_force").get()
     assert instrument.status == "in_force"
     assert promoted.pgh_context.metadata == {"command": "run_worker"}
+
+
+def test_worker_deletes_expired_tokens_only(db, user_with_role):
+    from datetime import timedelta
+
+    from knox.models import AuthToken
+
+    user = user_with_role("consumer")
+    AuthToken.objects.create(user=user, expiry=timedelta(seconds=-1))
+    live, _ = AuthToken.objects.create(user=user)
+
+    call_command("run_worker", "--once")
+
+    assert list(AuthToken.objects.all()) == [live]

@@ -64,16 +64,18 @@ class CSVListMixin:
         # most of the time.
         serializer = self.get_serializer_class()(context=self.get_serializer_context())
 
-        def rows():
-            for instance in queryset.iterator(chunk_size=CHUNK_SIZE):
-                yield flatten(serializer.to_representation(instance))
-
+        rows = (flatten(row) for row in self.csv_rows(queryset, serializer))
         header = [name for name, field in serializer.fields.items() if not field.write_only]
         header = _flat_header(serializer, header)
-        response = StreamingHttpResponse(csv_lines(rows(), header), content_type="text/csv")
+        response = StreamingHttpResponse(csv_lines(rows, header), content_type="text/csv")
         name = request.path.rstrip("/").rsplit("/", 1)[-1]  # instruments, actions, …
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
+
+    def csv_rows(self, queryset, serializer):
+        """Every row as the serializer represents it; a view with a faster way overrides this."""
+        for instance in queryset.iterator(chunk_size=CHUNK_SIZE):
+            yield serializer.to_representation(instance)
 
 
 def _flat_header(serializer, names):

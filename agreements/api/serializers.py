@@ -240,9 +240,7 @@ class InstrumentSerializer(CleanModelSerializer):
         if as_of:
             # Asked for a past day (?as_of=): the status then, in the same words as now.
             data["status"] = as_of
-            data["status_label"] = Instrument(
-                status=as_of, is_binding=instrument.is_binding
-            ).status_label
+            data["status_label"] = Instrument.status_label_for(as_of, instrument.is_binding)
         return data
 
     def validate_parties(self, states):

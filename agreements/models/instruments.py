@@ -241,10 +241,14 @@ class Instrument(models.Model):
 
     @property
     def status_label(self) -> str:
+        return self.status_label_for(self.status, self.is_binding)
+
+    @classmethod
+    def status_label_for(cls, status: str, is_binding: bool) -> str:
         """The status as people say it: a non-binding text is "in effect", not "in force"."""
-        if self.status == self.Status.IN_FORCE and not self.is_binding:
+        if status == cls.Status.IN_FORCE and not is_binding:
             return "In effect"
-        return self.get_status_display()
+        return STATUS_LABELS.get(status, status)
 
     def allowed_transitions(self) -> list:
         return list(self.TRANSITIONS[self.Status(self.status)])
@@ -263,6 +267,9 @@ class Instrument(models.Model):
     @property
     def missing_steps(self) -> list[str]:
         return [str(step) for step in self.entry_into_force().missing_steps]
+
+
+STATUS_LABELS = dict(Instrument.Status.choices)
 
 
 class InstrumentParty(models.Model):

@@ -391,9 +391,9 @@ def test_instrument_list_runs_the_same_queries_at_one_and_three_rows(
             sectors=[],
         )
 
-    # 1 savepoint, 2 token, 3 user, 4-5 permissions, 6 count, 7 rows, 8 parties with their
-    # states, 9 party actions, 10 sectors, 11 sources, 12 release
-    with django_assert_num_queries(12):
+    # 1 savepoint, 2 token with its user, 3-4 permissions, 5 count, 6 rows with their parties,
+    # notifications, sectors and sources as arrays, 7 release
+    with django_assert_num_queries(7):
         response = consumer.get("/api/v1/instruments/")
 
     assert len(response.json()["results"]) == rows

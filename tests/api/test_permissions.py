@@ -1,6 +1,8 @@
 """API authentication: sessions, expired and unknown tokens, tokens issued in the admin. Who may do
 what is in the one table of tests/test_permission_matrix.py."""
 
+import pytest
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.test import APIClient
 
 
@@ -44,3 +46,32 @@ def test_a_superuser_issues_a_token_in_the_admin_shown_once(db, client_as, user_
     # Revoked by deleting it: the key stops working.
     AuthToken.objects.filter(user=consumer).delete()
     assert client.get("/api/v1/instruments/").status_code == 401
+
+
+def test_a_token_is_checked_with_one_query_and_an_expired_one_is_deleted(
+    db, user_with_role, django_assert_num_queries
+):
+    from datetime import timedelta
+
+    from knox.models import AuthToken
+    from rest_framework.test import APIRequestFactory
+
+    from agreements.api.authentication import TokenAuthentication
+
+    analyst = user_with_role("analyst")
+    expired, expired_key = AuthToken.objects.create(user=analyst, expiry=timedelta(seconds=-1))
+    _, key = AuthToken.objects.create(user=analyst)
+
+    def authenticate(token):
+        request = APIRequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {token}")
+        return TokenAuthentication().authenticate(request)
+
+    # The token with its user, in one query; the user's other tokens are not read.
+    with django_assert_num_queries(1):
+        user, _ = authenticate(key)
+    assert user == analyst
+    assert AuthToken.objects.filter(pk=expired.pk).exists()
+    # The expired one is refused and deleted.
+    with pytest.raises(AuthenticationFailed, match="^Invalid token.$"):
+        authenticate(expired_key)
+    assert not AuthToken.objects.filter(pk=expired.pk).exists()

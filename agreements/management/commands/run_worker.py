@@ -2,7 +2,8 @@
 jobs, in one long-running process instead of cron.
 
 - Every hour: bring into force the instruments whose entry-into-force date has come (safe to
-  repeat: an instrument already in force is left alone).
+  repeat: an instrument already in force is left alone), and delete expired API tokens (they
+  are refused anyway; this keeps the table small).
 - Once a week, on DIGEST_WEEKDAY (0 = Monday) from DIGEST_HOUR on: the managers' digest. The
   worker remembers the day it last sent it; a restart during that day may send it again.
 """
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
+from knox.models import AuthToken
 
 from agreements.audit import command_context
 from agreements.digest import send_digests
@@ -40,6 +42,8 @@ class Command(BaseCommand):
                 with command_context("run_worker"):
                     promoted = instruments_promote_due()
                 log.info("worker: %d instrument(s) entered into force", len(promoted))
+                expired, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+                log.info("worker: %d expired token(s) deleted", expired)
                 if now.weekday() == weekday and now.hour >= hour and last_digest_on != now.date():
                     sent = send_digests()
                     last_digest_on = now.date()
