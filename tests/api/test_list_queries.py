@@ -71,3 +71,12 @@ def test_lists_below_the_limit_count_exactly(db, api_as):
     page = api_as("consumer").get("/api/v1/instruments/").json()
 
     assert (page["count"], page["count_is_capped"]) == (1, False)
+
+
+def test_requests_do_not_start_parallel_workers(db):
+    # Short queries: starting workers costs more than it saves (docs/performance.md).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
