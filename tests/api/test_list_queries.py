@@ -59,10 +59,14 @@ def test_lists_count_only_up_to_the_limit(db, api_as, monkeypatch):
     for _ in range(4):
         make_instrument()
 
-    page = api_as("consumer").get("/api/v1/instruments/?page_size=1").json()
+    client = api_as("consumer")
+    page = client.get("/api/v1/instruments/?page_size=1").json()
 
     assert (page["count"], page["count_is_capped"], len(page["results"])) == (2, True, 1)
     assert page["next"].endswith("page=2&page_size=1")
+    # Pages go as deep as the count (limit + 1 rows), no deeper.
+    assert client.get("/api/v1/instruments/?page=3&page_size=1").status_code == 200
+    assert client.get("/api/v1/instruments/?page=4&page_size=1").status_code == 404
 
 
 def test_lists_below_the_limit_count_exactly(db, api_as):
