@@ -124,7 +124,7 @@ else:
 # A request that fails half-way leaves the database as it was.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # Requests run short queries; starting parallel workers for them costs more than it saves (the
-# busiest pair's list at 1M instruments: 55 ms in parallel, 22 ms without; docs/performance.md).
+# busiest pair's list at 1M instruments: 69 ms with them, 31 ms without; docs/performance.md).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c max_parallel_workers_per_gather=0"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
