@@ -7,8 +7,9 @@ value comes back exactly as it left, whatever its type. The import runs with tri
 (`session_replication_role = replica`): the rows are restored, not made anew, so they must not
 produce new audit events. That needs a superuser or, on a managed server, its admin role.
 
-Not exported: API tokens (credentials: issue new ones), sessions, login attempts, and the roles'
-permissions (migrations create them; the target must be migrated from the same code).
+Not exported: API tokens (credentials: issue new ones), sessions, login attempts, the roles'
+permissions (migrations create them; the target must be migrated from the same code), and the
+pair rows, which are derived: the import rebuilds them (`agreements/models/pairs.py`).
 """
 
 import json
@@ -21,6 +22,7 @@ from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
 from agreements.models import Instrument, Meeting
+from agreements.models.pairs import DERIVED_MODELS, refresh_all
 
 FORMAT = "bilateral-export"
 
@@ -34,7 +36,7 @@ def exported_models() -> list:
     User = get_user_model()
     wanted = [User, User.groups.through, apps.get_model("pghistory", "Context")]
     for model in apps.get_app_config("agreements").get_models(include_auto_created=True):
-        if not model._meta.proxy and model._meta.managed:
+        if not model._meta.proxy and model._meta.managed and model not in DERIVED_MODELS:
             wanted.append(model)
     return wanted
 
@@ -108,6 +110,7 @@ def import_data(source: IO[str]) -> dict[str, int]:
             counts[table] = len(rows)
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
+        refresh_all()
     return counts
 
 

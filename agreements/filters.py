@@ -4,6 +4,7 @@ the OpenAPI schema."""
 import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
@@ -17,6 +18,8 @@ from agreements.models import (
     Organization,
     Person,
     State,
+    is_overdue,
+    is_stale,
     today,
 )
 
@@ -151,8 +154,7 @@ class FollowUpActionFilter(PairFilterSet):
         fields = []
 
     def filter_overdue(self, queryset, name, value):
-        overdue = FollowUpAction.objects.overdue()
-        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+        return queryset.filter(is_overdue()) if value else queryset.exclude(is_overdue())
 
     def filter_q(self, queryset, name, value):
         return full_text(queryset, ["title", "description"], value)
@@ -174,12 +176,18 @@ class IndicatorFilter(filters.FilterSet):
 class FollowUpBoardFilter(FollowUpActionFilter):
     """The managers' follow-up board: the API's filters, plus the board's own."""
 
+    # The choices: those responsible for at least one follow-up (an index probe each, not a
+    # DISTINCT over every follow-up).
     responsible_state = filters.ModelChoiceFilter(
-        queryset=State.objects.filter(follow_up_actions__isnull=False).distinct(),
+        queryset=State.objects.filter(
+            Exists(FollowUpAction.objects.filter(responsible_state=OuterRef("pk")))
+        ),
         empty_label="Any state",
     )
     responsible_organization = filters.ModelChoiceFilter(
-        queryset=Organization.objects.filter(follow_up_actions__isnull=False).distinct(),
+        queryset=Organization.objects.filter(
+            Exists(FollowUpAction.objects.filter(responsible_organization=OuterRef("pk")))
+        ),
         empty_label="Any organization",
     )
     due_within = filters.ChoiceFilter(
@@ -197,5 +205,4 @@ class FollowUpBoardFilter(FollowUpActionFilter):
         )
 
     def filter_stale(self, queryset, name, value):
-        stale = FollowUpAction.objects.stale()
-        return queryset.filter(pk__in=stale) if value else queryset.exclude(pk__in=stale)
+        return queryset.filter(is_stale()) if value else queryset.exclude(is_stale())

@@ -1,21 +1,13 @@
 """The managers' pages: server-rendered, login required, readable on a phone and on paper."""
 
-import datetime
-
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
-    Value,
-    When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -27,7 +19,6 @@ from agreements.api.csv_export import csv_lines
 from agreements.api.pagination import CappedCountPaginator
 from agreements.filters import FollowUpBoardFilter, full_text
 from agreements.models import (
-    DUE_SOON_DAYS,
     FollowUpAction,
     Indicator,
     Instrument,
@@ -39,8 +30,12 @@ from agreements.models import (
     Sector,
     State,
     StatusChange,
+    is_due_soon,
+    is_overdue,
+    is_stale,
     today,
 )
+from agreements.models.pairs import FollowUpPair, InstrumentPair, MeetingPair
 
 # What the relationship page shows of a busy pair; the counts are whole.
 SHOWN_PER_STATUS = 20
@@ -168,8 +163,15 @@ def follow_up_board(request):
         )
         response["Content-Disposition"] = 'attachment; filename="follow-ups.csv"'
         return response
-    page = CappedCountPaginator(actions, BOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    selected = FollowUpAction.objects.filter(pk__in=actions.values("pk"))
+    # What the counts read: the selection, or for one relationship's board (the common view)
+    # the pair's own rows, which copy what is counted.
+    selected, id_column = FollowUpAction.objects.filter(pk__in=actions.values("pk")), "pk"
+    if error is None and board.is_valid() and _only_filter(board, "pair"):
+        codes = board.form.cleaned_data["pair"].split("-")  # checked by the filter
+        selected, id_column = FollowUpPair.objects.of(*codes), "action"
+    page = CappedCountPaginator(actions, BOARD_PAGE_SIZE, count_from=selected).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     page_query = query.urlencode()
@@ -184,11 +186,11 @@ def follow_up_board(request):
             "error": error,
             "csv_url": f"{request.path}?{query.urlencode()}",
             "page_query": page_query,
-            "counts": {
-                "overdue": selected.overdue().count(),
-                "due_soon": selected.due_soon().count(),
-                "stale": selected.stale().count(),
-            },
+            "counts": selected.aggregate(  # one pass for the three
+                overdue=Count(id_column, filter=is_overdue()),
+                due_soon=Count(id_column, filter=is_due_soon()),
+                stale=Count(id_column, filter=is_stale(action=id_column)),
+            ),
         },
     )
 
@@ -266,40 +268,45 @@ def relationship(request, pair):
     """Where a relationship stands: its pipeline, timeline, open promises, figures and sectors.
 
     A busy pair has tens of thousands of instruments: the page counts them per status but shows
-    only the latest of each status, the latest events and the most urgent follow-ups."""
+    only the latest of each status, the latest events and the most urgent follow-ups. Each of
+    those is an index range of the pair's rows (`agreements/models/pairs.py`)."""
     codes = pair.upper().split("-")
     states = {state.code: state for state in State.objects.filter(code__in=codes)}
     if len(codes) != 2 or len(states) != 2:
         raise Http404("A relationship is two ISO 3166-1 alpha-2 codes joined by a hyphen: KZ-IL.")
     a, b = (states[code] for code in codes)
-    pair_instruments = Instrument.objects.for_pair(a.code, b.code)
-    counts = dict(pair_instruments.order_by().values_list("status").annotate(n=Count("pk")))
-    latest_of_each_status = pair_instruments.annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by="status",
-            order_by=[F("signed_on").desc(nulls_last=True), "title", "id"],
-        )
-    ).filter(rank__lte=SHOWN_PER_STATUS)
+    pair_instruments = InstrumentPair.objects.of(a.code, b.code)
+    counts = dict(pair_instruments.order_by().values_list("status").annotate(n=Count("*")))
+    # The latest few of each status: one query, a short index range per status.
+    latest_order = [F("signed_on").desc(nulls_last=True), "title", "instrument"]
+    per_status = [
+        pair_instruments.filter(status=status)
+        .order_by(*latest_order)
+        .values_list("instrument", flat=True)[:SHOWN_PER_STATUS]
+        for status in Instrument.Status
+    ]
+    latest = per_status[0].union(*per_status[1:], all=True)
     by_status = {status: [] for status in Instrument.Status}
-    for instrument in latest_of_each_status.order_by(
+    for instrument in Instrument.objects.filter(pk__in=latest).order_by(
         F("signed_on").desc(nulls_last=True), "title", "id"
     ):
         by_status[Instrument.Status(instrument.status)].append(instrument)
-    pair_meetings = Meeting.objects.for_pair(a.code, b.code)
-    meetings = pair_meetings.order_by(F("starts_on").desc(nulls_first=True), "-id")[
-        :TIMELINE_LENGTH
-    ]
+    pair_meetings = MeetingPair.objects.of(a.code, b.code)
+    latest_meetings = pair_meetings.order_by(F("starts_on").desc(nulls_first=True), "-meeting")
+    meetings = Meeting.objects.filter(
+        pk__in=latest_meetings.values("meeting")[:TIMELINE_LENGTH]
+    ).order_by(F("starts_on").desc(nulls_first=True), "-id")
     changes = (
         StatusChange.objects.effective()
-        .filter(instrument__in=pair_instruments.values("pk"))
+        .filter(instrument__in=pair_instruments.values("instrument"))
         .select_related("instrument")
         .order_by("-happened_on", "-id")
     )[:TIMELINE_LENGTH]
-    pair_actions = FollowUpAction.objects.for_pair(a.code, b.code)
-    open_pair_actions = pair_actions.open()
-    open_actions = _board_queryset().filter(pk__in=open_pair_actions.values("pk"))
-    open_lines = [_board_line(action) for action in open_actions[:OPEN_SHOWN]]
+    pair_actions = FollowUpPair.objects.of(a.code, b.code)
+    open_pair_actions = pair_actions.filter(status__in=FollowUpAction.OPEN_STATUSES)
+    most_urgent = open_pair_actions.order_by(F("due_on").asc(nulls_last=True), "title", "action")
+    open_actions = _board_queryset().filter(pk__in=most_urgent.values("action")[:OPEN_SHOWN])
+    open_lines = [_board_line(action) for action in open_actions]
     indicators = list(
         Indicator.objects.filter(state_a__in=codes, state_b__in=codes).order_by(
             "metric", "period_end"
@@ -308,18 +315,17 @@ def relationship(request, pair):
     sectors = Sector.objects.filter(
         Exists(
             Instrument.sectors.through.objects.filter(
-                sector=OuterRef("pk"), instrument__in=pair_instruments.values("pk")
+                sector=OuterRef("pk"), instrument__in=pair_instruments.values("instrument")
             )
         )
         | Exists(
             Meeting.sectors.through.objects.filter(
-                sector=OuterRef("pk"),
-                meeting__in=pair_meetings.values("pk"),
+                sector=OuterRef("pk"), meeting__in=pair_meetings.values("meeting")
             )
         )
         | Exists(
             FollowUpAction.sectors.through.objects.filter(
-                sector=OuterRef("pk"), followupaction__in=pair_actions.values("pk")
+                sector=OuterRef("pk"), followupaction__in=pair_actions.values("action")
             )
         )
     ).order_by("name")
@@ -473,17 +479,16 @@ def _lifecycle_steps(instrument: Instrument) -> list[dict]:
     return steps
 
 
+def _only_filter(filterset, name: str) -> bool:
+    """Whether `name` is the one filter of a valid filterset that is given a value."""
+    data = filterset.form.cleaned_data
+    return {key for key, value in data.items() if value not in (None, "", [])} == {name}
+
+
 def _board_queryset():
-    on = today()
-    soon = on + datetime.timedelta(days=DUE_SOON_DAYS)
-    open_statuses = FollowUpAction.OPEN_STATUSES
-    urgency = Case(
-        When(status__in=open_statuses, due_on__lt=on, then=Value(0)),
-        When(status__in=open_statuses, due_on__lte=soon, then=Value(1)),
-        When(status__in=open_statuses, then=Value(2)),
-        default=Value(3),
-        output_field=IntegerField(),
-    )
+    """Overdue first, then due soon, then the rest of the open ones by due date, then the closed
+    ones: for open follow-ups that is simply their due-date order, so the board's order does not
+    depend on today's date and an index serves it (`FollowUpAction.Meta.indexes`)."""
     return (
         FollowUpAction.objects.with_last_activity()
         .select_related(
@@ -492,7 +497,7 @@ def _board_queryset():
             "origin_meeting",
             "origin_instrument",
         )
-        .order_by(urgency, F("due_on").asc(nulls_last=True), "title", "id")
+        .order_by(*FollowUpAction.BOARD_ORDER)
     )
 
 

@@ -146,12 +146,36 @@ def test_board_runs_the_same_queries_at_one_and_three_rows(
     client = client_as("manager")
 
     # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 rows counted (up to 10,000), 7 the
-    # page of rows with their origins and last activity, 8 overdue, 9 due soon and 10 stale
-    # counted, 11 responsible states and 12 organizations for the filter form, 13 release
-    with django_assert_num_queries(13):
+    # page of rows with their origins and last activity, 8 overdue, due soon and stale counted
+    # in one pass, 9 responsible states and 10 organizations for the filter form, 11 release
+    with django_assert_num_queries(11):
         response = client.get("/follow-ups/")
 
     assert len(response.context["lines"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_one_pairs_board_is_counted_from_its_pair_rows(
+    db, client_as, django_assert_num_queries, rows
+):
+    meeting = MeetingFactory(states=["KZ", "IL"])
+    for number in range(rows):
+        make_action(origin_meeting=meeting, title=f"Action {number}", due_on=today())
+    make_action(origin_meeting=MeetingFactory(states=["KZ", "FR"]), due_on=today())
+    client = client_as("manager")
+
+    # As above, and the pair's codes checked; the counts read agreements_followuppair.
+    with django_assert_num_queries(12) as queries:
+        response = client.get("/follow-ups/?pair=IL-KZ")
+
+    assert len(response.context["lines"]) == rows
+    assert response.context["page"].paginator.count == rows
+    # Agreed in January with no update since: stale as well.
+    assert response.context["counts"] == {"overdue": 0, "due_soon": rows, "stale": rows}
+    counted = [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
+    follow_up_counts = [sql for sql in counted if "agreements_state" not in sql]
+    assert len(follow_up_counts) == 2
+    assert all('FROM "agreements_followuppair"' in sql for sql in follow_up_counts)
 
 
 def test_board_pages_a_long_list_and_the_csv_holds_all(db, client_as, monkeypatch):

@@ -8,7 +8,14 @@ One module per domain noun; everything is importable from `agreements.models`.
 from agreements.models.audit_trail import AUDITED_MODELS, AUDITED_RELATIONS  # noqa: E402, I001
 from agreements.models.changes import Change, ChangeQuerySet
 from agreements.models.dates import DUE_SOON_DAYS, STALE_AFTER_DAYS, today
-from agreements.models.follow_ups import ActionUpdate, FollowUpAction, FollowUpActionQuerySet
+from agreements.models.follow_ups import (
+    ActionUpdate,
+    FollowUpAction,
+    FollowUpActionQuerySet,
+    is_due_soon,
+    is_overdue,
+    is_stale,
+)
 from agreements.models.indicators import Indicator
 from agreements.models.instruments import (
     Instrument,
@@ -20,6 +27,7 @@ from agreements.models.instruments import (
     StatusChangeQuerySet,
 )
 from agreements.models.meetings import Meeting, MeetingQuerySet
+from agreements.models.pairs import FollowUpPair, InstrumentPair, MeetingPair
 from agreements.models.reference import Organization, Person, Sector, Source, State
 
 __all__ = [
@@ -32,12 +40,15 @@ __all__ = [
     "ChangeQuerySet",
     "FollowUpAction",
     "FollowUpActionQuerySet",
+    "FollowUpPair",
     "Indicator",
     "Instrument",
     "InstrumentLink",
+    "InstrumentPair",
     "InstrumentParty",
     "InstrumentQuerySet",
     "Meeting",
+    "MeetingPair",
     "MeetingQuerySet",
     "Organization",
     "PartyAction",
@@ -47,5 +58,8 @@ __all__ = [
     "State",
     "StatusChange",
     "StatusChangeQuerySet",
+    "is_due_soon",
+    "is_overdue",
+    "is_stale",
     "today",
 ]

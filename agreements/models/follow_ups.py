@@ -4,7 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Max, Q
+from django.db.models import Case, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -14,35 +14,58 @@ from agreements.models.meetings import Meeting
 from agreements.models.reference import Organization, Person, Sector, Source, State
 
 
+def is_open() -> Q:
+    return Q(status__in=FollowUpAction.OPEN_STATUSES)
+
+
+def is_overdue(on: datetime.date | None = None) -> Q:
+    return is_open() & Q(due_on__lt=on or today())
+
+
+def is_due_soon(on: datetime.date | None = None) -> Q:
+    on = on or today()
+    return is_open() & Q(due_on__gte=on, due_on__lte=on + datetime.timedelta(days=DUE_SOON_DAYS))
+
+
+def is_stale(on: datetime.date | None = None, action: str = "pk") -> Q:
+    """Open, agreed before the cutoff and no update since: the same as a last activity before
+    the cutoff, but answered by indexes instead of every follow-up's latest update. `action`:
+    the follow-up's id column, for rows that copy a follow-up's (its pair rows)."""
+    cutoff = (on or today()) - datetime.timedelta(days=STALE_AFTER_DAYS)
+    updated_since = ActionUpdate.objects.filter(happened_on__gte=cutoff).values("action")
+    return is_open() & Q(agreed_on__lt=cutoff) & ~Q(**{f"{action}__in": updated_since})
+
+
 class FollowUpActionQuerySet(models.QuerySet):
+    """Overdue, due soon and stale as conditions (`is_overdue()`, ...) and as querysets."""
+
     def open(self):
-        return self.filter(status__in=FollowUpAction.OPEN_STATUSES)
+        return self.filter(is_open())
 
     def overdue(self, on: datetime.date | None = None):
-        return self.open().filter(due_on__lt=on or today())
+        return self.filter(is_overdue(on))
 
     def due_soon(self, on: datetime.date | None = None):
-        on = on or today()
-        return self.open().filter(
-            due_on__gte=on, due_on__lte=on + datetime.timedelta(days=DUE_SOON_DAYS)
-        )
+        return self.filter(is_due_soon(on))
 
     def with_last_activity(self):
         # PostgreSQL's GREATEST ignores NULLs: with no update, the day it was agreed counts.
-        # Django drops Meta.ordering from aggregated queries; keep it, so pages stay stable.
-        return self.annotate(
-            last_activity_on=Greatest("agreed_on", Max("updates__happened_on"))
-        ).order_by(*FollowUpAction._meta.ordering)
+        # A subquery per row shown, not a GROUP BY: a page of a long list reads only its own.
+        latest_update = (
+            ActionUpdate.objects.filter(action=OuterRef("pk"))
+            .order_by("-happened_on")
+            .values("happened_on")[:1]
+        )
+        return self.annotate(last_activity_on=Greatest("agreed_on", Subquery(latest_update)))
 
     def stale(self, on: datetime.date | None = None):
-        cutoff = (on or today()) - datetime.timedelta(days=STALE_AFTER_DAYS)
-        return self.open().with_last_activity().filter(last_activity_on__lt=cutoff)
+        return self.filter(is_stale(on))
 
     def for_pair(self, code_a: str, code_b: str):
-        """Follow-ups of meetings both states attended or instruments both are party to."""
-        meetings = Meeting.objects.for_pair(code_a, code_b)
-        instruments = Instrument.objects.for_pair(code_a, code_b)
-        return self.filter(Q(origin_meeting__in=meetings) | Q(origin_instrument__in=instruments))
+        """Follow-ups of meetings both states attended or instruments both are party to (read
+        from their pair rows)."""
+        first, second = sorted((code_a.upper(), code_b.upper()))
+        return self.filter(pairs__state_a=first, pairs__state_b=second)
 
 
 class FollowUpAction(models.Model):
@@ -67,6 +90,14 @@ class FollowUpAction(models.Model):
         Status.CANCELLED: [Status.PLANNED],
     }
     OPEN_STATUSES = [Status.PLANNED, Status.IN_PROGRESS, Status.ON_HOLD]
+    # The follow-up board's order: open ones first by due date (so overdue, then due soon, then
+    # the rest), then the closed ones. It does not depend on today's date, so an index serves it.
+    BOARD_ORDER = [
+        Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1)),
+        F("due_on").asc(nulls_last=True),
+        "title",
+        "id",
+    ]
 
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -140,6 +171,18 @@ class FollowUpAction(models.Model):
                 name="%(app_label)s_%(class)s_due_after_agreed",
                 violation_error_message="The due date cannot be before the day it was agreed.",
             ),
+        ]
+        indexes = [
+            models.Index(
+                Case(  # BOARD_ORDER (a nested class cannot read its model's attributes)
+                    When(status__in=["planned", "in_progress", "on_hold"], then=Value(0)),
+                    default=Value(1),
+                ),
+                F("due_on").asc(nulls_last=True),
+                "title",
+                "id",
+                name="agreements_action_board_order",
+            )
         ]
 
     def __str__(self):

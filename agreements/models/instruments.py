@@ -32,8 +32,9 @@ class InstrumentQuerySet(models.QuerySet):
         )
 
     def for_pair(self, code_a: str, code_b: str):
-        """Instruments to which both states are parties."""
-        return self.with_party(code_a).with_party(code_b)
+        """Instruments to which both states are parties (read from their pair rows)."""
+        first, second = sorted((code_a.upper(), code_b.upper()))
+        return self.filter(pairs__state_a=first, pairs__state_b=second)
 
     def with_projection(self):
         """What the entry-into-force projection reads: parties with their states, party actions

@@ -2,19 +2,16 @@
 agreed and follow-ups promised."""
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 
 from agreements.models.reference import Organization, Person, Sector, Source, State
 
 
 class MeetingQuerySet(models.QuerySet):
     def for_pair(self, code_a: str, code_b: str):
-        """Meetings in which both states took part."""
-        through = Meeting.states.through
-        return self.filter(
-            Exists(through.objects.filter(meeting=OuterRef("pk"), state=code_a.upper())),
-            Exists(through.objects.filter(meeting=OuterRef("pk"), state=code_b.upper())),
-        )
+        """Meetings in which both states took part (read from their pair rows)."""
+        first, second = sorted((code_a.upper(), code_b.upper()))
+        return self.filter(pairs__state_a=first, pairs__state_b=second)
 
 
 class Meeting(models.Model):

@@ -1,0 +1,144 @@
+"""Which pairs of states each instrument, meeting and follow-up belongs to: derived rows, kept by
+triggers (migration 0012), never written by the app.
+
+A busy pair holds a large share of everything: 68,000 instruments of a million. Asking "is KZ a
+party, and is IL a party?" of each instrument makes PostgreSQL misjudge how many rows match and
+read them all to count or order them. One row per pair of states per object, with copies of the
+columns that the pair's pages count, filter and order by, turns each of those into one index range.
+
+The triggers write these rows whenever a party, a meeting's state, an origin or one of the copied
+columns changes; `refresh_all()` rebuilds them from scratch (after a load with triggers off).
+"""
+
+from django.db import connection, models
+from django.db.models import F, Q
+
+from agreements.models.follow_ups import FollowUpAction
+from agreements.models.instruments import Instrument
+from agreements.models.meetings import Meeting
+
+
+class PairQuerySet(models.QuerySet):
+    def of(self, code_a: str, code_b: str):
+        """The rows of one pair, given in either order."""
+        first, second = sorted((code_a.upper(), code_b.upper()))
+        return self.filter(state_a=first, state_b=second)
+
+
+class PairRow(models.Model):
+    """Two state codes, the first before the second."""
+
+    state_a = models.CharField(max_length=2)
+    state_b = models.CharField(max_length=2)
+
+    objects = PairQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class InstrumentPair(PairRow):
+    """Two states both party to an instrument, with the instrument's status, signature date and
+    title: a pair's counts per status and its latest instruments of each status."""
+
+    pk = models.CompositePrimaryKey("state_a", "state_b", "instrument_id")
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="pairs", db_index=False
+    )
+    status = models.CharField(max_length=30, choices=Instrument.Status)
+    signed_on = models.DateField(null=True)
+    title = models.CharField(max_length=500)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["instrument"], name="agreements_instrpair_instr"),
+            models.Index(
+                "state_a",
+                "state_b",
+                "status",
+                F("signed_on").desc(nulls_last=True),
+                "title",
+                "instrument",
+                name="agreements_instrpair_status",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.state_a}-{self.state_b}: instrument {self.instrument_id}"
+
+
+class MeetingPair(PairRow):
+    """Two states that both took part in a meeting, with its start: a pair's latest meetings."""
+
+    pk = models.CompositePrimaryKey("state_a", "state_b", "meeting_id")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="pairs", db_index=False
+    )
+    starts_on = models.DateField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["meeting"], name="agreements_meetingpair_meeting"),
+            models.Index(
+                "state_a",
+                "state_b",
+                F("starts_on").desc(nulls_first=True),
+                F("meeting").desc(),
+                name="agreements_meetingpair_latest",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.state_a}-{self.state_b}: meeting {self.meeting_id}"
+
+
+class FollowUpPair(PairRow):
+    """Two states that a follow-up belongs to (those of the meeting or instrument where it was
+    promised), with what the board counts and orders by: status, agreed and due dates, title."""
+
+    pk = models.CompositePrimaryKey("state_a", "state_b", "action_id")
+    action = models.ForeignKey(
+        FollowUpAction, on_delete=models.CASCADE, related_name="pairs", db_index=False
+    )
+    status = models.CharField(max_length=20, choices=FollowUpAction.Status)
+    agreed_on = models.DateField()
+    due_on = models.DateField(null=True)
+    title = models.CharField(max_length=300)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["action"], name="agreements_actionpair_action"),
+            # Open ones by due date (the board's order, and the overdue and due-soon ranges).
+            models.Index(
+                "state_a",
+                "state_b",
+                F("due_on").asc(nulls_last=True),
+                "title",
+                "action",
+                condition=Q(status__in=FollowUpAction.OPEN_STATUSES),
+                name="agreements_actionpair_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.state_a}-{self.state_b}: follow-up {self.action_id}"
+
+
+DERIVED_MODELS = [InstrumentPair, MeetingPair, FollowUpPair]
+PAIR_ROWS = {Instrument: InstrumentPair, Meeting: MeetingPair, FollowUpAction: FollowUpPair}
+# Query parameters that change neither which rows a list holds nor how many.
+LAYOUT_PARAMETERS = {"page", "page_size", "ordering", "format"}
+
+
+def pair_rows_for_list(model, params):
+    """For a list of `model` filtered by nothing but a (valid) `pair=`, that pair's rows: as many
+    as the list's, and cheaper to count. Otherwise None."""
+    if model not in PAIR_ROWS or set(params) - LAYOUT_PARAMETERS != {"pair"}:
+        return None
+    return PAIR_ROWS[model].objects.of(*params["pair"].split("-"))
+
+
+def refresh_all() -> None:
+    """Rebuild every pair row from the parties, meetings' states and origins."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT agreements_refresh_all_pairs()")

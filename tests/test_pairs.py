@@ -1,0 +1,166 @@
+"""The pair rows (`agreements/models/pairs.py`): the triggers keep them equal to what the parties,
+meetings' states and origins say, whatever writes those, and `refresh_all()` rebuilds the same."""
+
+import datetime
+
+import pytest
+
+from agreements import services
+from agreements.models import FollowUpAction, Instrument, InstrumentParty
+from agreements.models.pairs import FollowUpPair, InstrumentPair, MeetingPair, refresh_all
+from tests.factories import MeetingFactory, make_action, make_instrument, state
+
+pytestmark = pytest.mark.django_db
+
+
+def instrument_pairs(instrument):
+    return set(
+        InstrumentPair.objects.filter(instrument=instrument).values_list(
+            "state_a", "state_b", "status", "signed_on", "title"
+        )
+    )
+
+
+def action_pairs(action):
+    return set(
+        FollowUpPair.objects.filter(action=action).values_list(
+            "state_a", "state_b", "status", "due_on", "title"
+        )
+    )
+
+
+def every_pair_row() -> set:
+    return (
+        {("i", *row) for row in InstrumentPair.objects.values_list()}
+        | {("m", *row) for row in MeetingPair.objects.values_list()}
+        | {("f", *row) for row in FollowUpPair.objects.values_list()}
+    )
+
+
+def test_an_instrument_has_a_row_per_pair_of_its_parties_in_code_order():
+    instrument = make_instrument(parties=("KZ", "IL", "FR"), title="Trilateral")
+
+    assert instrument_pairs(instrument) == {
+        ("FR", "IL", "proposed", None, "Trilateral"),
+        ("FR", "KZ", "proposed", None, "Trilateral"),
+        ("IL", "KZ", "proposed", None, "Trilateral"),
+    }
+    assert list(Instrument.objects.for_pair("KZ", "IL")) == [instrument]
+    assert list(Instrument.objects.for_pair("il", "kz")) == [instrument]
+
+
+def test_status_signature_and_title_are_copied_when_they_change():
+    instrument = make_instrument(title="Visa")
+    services.instrument_transition(
+        instrument=instrument, to="signed", on=datetime.date(2026, 1, 27)
+    )
+    Instrument.objects.filter(pk=instrument.pk).update(title="Visa exemption")
+
+    assert instrument_pairs(instrument) == {
+        ("IL", "KZ", "signed", datetime.date(2026, 1, 27), "Visa exemption")
+    }
+
+
+def test_parties_added_changed_and_removed_change_the_pairs():
+    instrument = make_instrument(parties=("KZ", "IL"))
+    party = InstrumentParty.objects.create(instrument=instrument, state=state("FR"))
+    assert len(instrument_pairs(instrument)) == 3
+
+    party.state = state("DE")
+    party.save()
+    assert {row[:2] for row in instrument_pairs(instrument)} == {
+        ("DE", "IL"),
+        ("DE", "KZ"),
+        ("IL", "KZ"),
+    }
+
+    party.delete()
+    assert {row[:2] for row in instrument_pairs(instrument)} == {("IL", "KZ")}
+    assert not Instrument.objects.for_pair("KZ", "DE").exists()
+
+
+def test_a_follow_up_belongs_to_the_pairs_of_its_meeting_and_instrument():
+    meeting = MeetingFactory(states=["KZ", "IL"])
+    instrument = make_instrument(parties=("KZ", "IL", "FR"))
+    action = make_action(origin_meeting=meeting, title="Convene", due_on=datetime.date(2026, 6, 1))
+    assert action_pairs(action) == {("IL", "KZ", "planned", datetime.date(2026, 6, 1), "Convene")}
+
+    action.origin_instrument = instrument
+    action.save()
+    # KZ-IL through both origins, once.
+    assert {row[:2] for row in action_pairs(action)} == {("FR", "IL"), ("FR", "KZ"), ("IL", "KZ")}
+
+    services.action_record_update(
+        action=action, happened_on=datetime.date(2026, 2, 1), note="Begun", to_status="in_progress"
+    )
+    assert {row[2] for row in action_pairs(action)} == {"in_progress"}
+
+
+def test_a_meetings_states_and_start_reach_its_pairs_and_its_follow_ups():
+    meeting = MeetingFactory(states=["KZ", "IL"])
+    action = make_action(origin_meeting=meeting)
+
+    meeting.states.add(state("FR"))
+    meeting.starts_on = datetime.date(2026, 3, 1)
+    meeting.save()
+
+    assert set(MeetingPair.objects.filter(meeting=meeting).values_list("state_a", "state_b")) == {
+        ("FR", "IL"),
+        ("FR", "KZ"),
+        ("IL", "KZ"),
+    }
+    assert set(MeetingPair.objects.values_list("starts_on", flat=True)) == {
+        datetime.date(2026, 3, 1)
+    }
+    assert list(FollowUpAction.objects.for_pair("FR", "KZ")) == [action]
+
+    meeting.states.remove(state("FR"))
+    assert not FollowUpAction.objects.for_pair("FR", "KZ").exists()
+
+
+def test_deleting_an_instrument_deletes_its_pairs():
+    instrument = make_instrument()
+    instrument.delete()
+
+    assert not InstrumentPair.objects.exists()
+
+
+def test_refresh_all_rebuilds_what_the_triggers_wrote():
+    meeting = MeetingFactory(states=["KZ", "IL", "FR"])
+    instrument = make_instrument(parties=("KZ", "IL"))
+    make_action(origin_meeting=meeting)
+    make_action(origin_meeting=meeting, origin_instrument=instrument, title="Both")
+    written = every_pair_row()
+    assert len(written) == 3 + 1 + 3 + 3
+
+    refresh_all()
+
+    assert every_pair_row() == written
+
+
+@pytest.mark.parametrize(
+    "url, same_rows, expected",
+    [
+        ("/api/v1/instruments/", {"status": "proposed"}, 3),
+        ("/api/v1/meetings/", {"status": "held"}, 1),
+        ("/api/v1/actions/", {"status": "planned"}, 3),
+    ],
+)
+def test_a_list_filtered_by_pair_alone_counts_what_the_filters_count(
+    api_as, url, same_rows, expected
+):
+    meeting = MeetingFactory(states=["KZ", "IL"])
+    for number in range(3):
+        make_action(origin_meeting=meeting, title=f"Action {number}")
+        make_instrument(parties=("KZ", "IL"))
+    make_action(origin_meeting=MeetingFactory(states=["KZ", "FR"]))
+    make_instrument(parties=("KZ", "FR"))
+    client = api_as("consumer")
+
+    # Counted from the pair rows, and by the list's own query with one more filter.
+    alone = client.get(url, {"pair": "IL-KZ", "page_size": 2})
+    filtered = client.get(url, {"pair": "IL-KZ", "page_size": 2, **same_rows})
+
+    assert alone.data["count"] == filtered.data["count"] == expected
+    assert alone.data["results"] == filtered.data["results"]
+    assert len(alone.data["results"]) == min(2, expected)
