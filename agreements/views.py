@@ -35,7 +35,7 @@ from agreements.models import (
     is_stale,
     today,
 )
-from agreements.models.pairs import FollowUpPair, InstrumentPair, MeetingPair
+from agreements.models.pairs import FollowUpPair, InstrumentPair, InstrumentPairCount, MeetingPair
 
 # What the relationship page shows of a busy pair; the counts are whole.
 SHOWN_PER_STATUS = 20
@@ -276,7 +276,9 @@ def relationship(request, pair):
         raise Http404("A relationship is two ISO 3166-1 alpha-2 codes joined by a hyphen: KZ-IL.")
     a, b = (states[code] for code in codes)
     pair_instruments = InstrumentPair.objects.of(a.code, b.code)
-    counts = dict(pair_instruments.order_by().values_list("status").annotate(n=Count("*")))
+    counts = dict(
+        InstrumentPairCount.objects.of(a.code, b.code).values_list("status", "instruments")
+    )
     # The latest few of each status: one query, a short index range per status.
     latest_order = [F("signed_on").desc(nulls_last=True), "title", "instrument"]
     per_status = [

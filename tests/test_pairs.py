@@ -7,7 +7,13 @@ import pytest
 
 from agreements import services
 from agreements.models import FollowUpAction, Instrument, InstrumentParty
-from agreements.models.pairs import FollowUpPair, InstrumentPair, MeetingPair, refresh_all
+from agreements.models.pairs import (
+    FollowUpPair,
+    InstrumentPair,
+    InstrumentPairCount,
+    MeetingPair,
+    refresh_all,
+)
 from tests.factories import MeetingFactory, make_action, make_instrument, state
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +33,18 @@ def action_pairs(action):
             "state_a", "state_b", "status", "due_on", "title"
         )
     )
+
+
+def counts_are_true() -> bool:
+    """The kept counts per pair and status equal a count of the pair rows."""
+    kept = {
+        (row.state_a, row.state_b, row.status): row.instruments
+        for row in InstrumentPairCount.objects.filter(instruments__gt=0)
+    }
+    counted = {}
+    for key in InstrumentPair.objects.values_list("state_a", "state_b", "status"):
+        counted[key] = counted.get(key, 0) + 1
+    return kept == counted
 
 
 def every_pair_row() -> set:
@@ -59,6 +77,9 @@ def test_status_signature_and_title_are_copied_when_they_change():
     assert instrument_pairs(instrument) == {
         ("IL", "KZ", "signed", datetime.date(2026, 1, 27), "Visa exemption")
     }
+    signed = InstrumentPairCount.objects.get(state_a="IL", state_b="KZ", status="signed")
+    assert signed.instruments == 1
+    assert counts_are_true()
 
 
 def test_parties_added_changed_and_removed_change_the_pairs():
@@ -77,6 +98,7 @@ def test_parties_added_changed_and_removed_change_the_pairs():
     party.delete()
     assert {row[:2] for row in instrument_pairs(instrument)} == {("IL", "KZ")}
     assert not Instrument.objects.for_pair("KZ", "DE").exists()
+    assert counts_are_true()
 
 
 def test_a_follow_up_belongs_to_the_pairs_of_its_meeting_and_instrument():
@@ -120,9 +142,13 @@ def test_a_meetings_states_and_start_reach_its_pairs_and_its_follow_ups():
 
 def test_deleting_an_instrument_deletes_its_pairs():
     instrument = make_instrument()
+    make_instrument(parties=("KZ", "IL", "FR"))
+    deleted = instrument.pk
     instrument.delete()
 
-    assert not InstrumentPair.objects.exists()
+    assert not InstrumentPair.objects.filter(instrument_id=deleted).exists()
+    assert InstrumentPairCount.objects.get(state_a="IL", state_b="KZ").instruments == 1
+    assert counts_are_true()
 
 
 def test_refresh_all_rebuilds_what_the_triggers_wrote():
@@ -132,10 +158,12 @@ def test_refresh_all_rebuilds_what_the_triggers_wrote():
     make_action(origin_meeting=meeting, origin_instrument=instrument, title="Both")
     written = every_pair_row()
     assert len(written) == 3 + 1 + 3 + 3
+    assert counts_are_true()
 
     refresh_all()
 
     assert every_pair_row() == written
+    assert counts_are_true()
 
 
 @pytest.mark.parametrize(

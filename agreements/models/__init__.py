@@ -27,7 +27,7 @@ from agreements.models.instruments import (
     StatusChangeQuerySet,
 )
 from agreements.models.meetings import Meeting, MeetingQuerySet
-from agreements.models.pairs import FollowUpPair, InstrumentPair, MeetingPair
+from agreements.models.pairs import FollowUpPair, InstrumentPair, InstrumentPairCount, MeetingPair
 from agreements.models.reference import Organization, Person, Sector, Source, State
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "Instrument",
     "InstrumentLink",
     "InstrumentPair",
+    "InstrumentPairCount",
     "InstrumentParty",
     "InstrumentQuerySet",
     "Meeting",

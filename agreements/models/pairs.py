@@ -7,7 +7,8 @@ read them all to count or order them. One row per pair of states per object, wit
 columns that the pair's pages count, filter and order by, turns each of those into one index range.
 
 The triggers write these rows whenever a party, a meeting's state, an origin or one of the copied
-columns changes; `refresh_all()` rebuilds them from scratch (after a load with triggers off).
+columns changes, and keep a count of each pair's instruments per status; `refresh_all()` rebuilds
+them all from scratch (after a load with triggers off).
 """
 
 from django.db import connection, models
@@ -67,6 +68,18 @@ class InstrumentPair(PairRow):
         return f"{self.state_a}-{self.state_b}: instrument {self.instrument_id}"
 
 
+class InstrumentPairCount(PairRow):
+    """How many instruments of a pair stand at a status: the relationship page's pipeline, one
+    row per status however many instruments (kept by a statement trigger on the pair rows)."""
+
+    pk = models.CompositePrimaryKey("state_a", "state_b", "status")
+    status = models.CharField(max_length=30, choices=Instrument.Status)
+    instruments = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.state_a}-{self.state_b}: {self.instruments} {self.status}"
+
+
 class MeetingPair(PairRow):
     """Two states that both took part in a meeting, with its start: a pair's latest meetings."""
 
@@ -124,7 +137,7 @@ class FollowUpPair(PairRow):
         return f"{self.state_a}-{self.state_b}: follow-up {self.action_id}"
 
 
-DERIVED_MODELS = [InstrumentPair, MeetingPair, FollowUpPair]
+DERIVED_MODELS = [InstrumentPair, InstrumentPairCount, MeetingPair, FollowUpPair]
 PAIR_ROWS = {Instrument: InstrumentPair, Meeting: MeetingPair, FollowUpAction: FollowUpPair}
 # Query parameters that change neither which rows a list holds nor how many.
 LAYOUT_PARAMETERS = {"page", "page_size", "ordering", "format"}
@@ -142,3 +155,4 @@ def refresh_all() -> None:
     """Rebuild every pair row from the parties, meetings' states and origins."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT agreements_refresh_all_pairs()")
+        cursor.execute("SELECT agreements_refresh_pair_counts()")
