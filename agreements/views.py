@@ -1,13 +1,7 @@
 """The managers' pages: server-rendered, login required, readable on a phone and on paper."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Prefetch,
-)
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -70,48 +64,46 @@ BOARD_COLUMNS = {
 @login_required
 @permission_required("agreements.view_instrument", raise_exception=True)
 def home(request):
-    """Every relationship at a glance, and the most urgent promises across all of them."""
+    """Every relationship at a glance, and the most urgent promises across all of them. Read from
+    the pair rows (`agreements/models/pairs.py`): a few grouped queries, not every object."""
     relations = {}
 
     def relation(code_a, code_b):
-        key = tuple(sorted((code_a, code_b)))
         return relations.setdefault(
-            key, {"codes": key, "counts": {}, "overdue": 0, "next_due": None, "latest": None}
+            (code_a, code_b),
+            {
+                "codes": (code_a, code_b),
+                "counts": {},
+                "overdue": 0,
+                "next_due": None,
+                "latest": None,
+            },
         )
 
-    # Pairs of states that share an instrument, with how many stand at each status (one query).
-    shared = (
-        InstrumentParty.objects.filter(instrument__parties__state__gt=F("state"))
-        .values("state", "instrument__parties__state", "instrument__status")
-        .annotate(count=Count("instrument", distinct=True))
+    for row in InstrumentPairCount.objects.filter(instruments__gt=0):
+        relation(row.state_a, row.state_b)["counts"][row.status] = row.instruments
+    # Each pair's latest dated meeting, along the pair rows' index; then those meetings.
+    latest_meetings = list(
+        MeetingPair.objects.exclude(starts_on=None)
+        .order_by("state_a", "state_b", F("starts_on").desc(nulls_first=True), "-meeting_id")
+        .distinct("state_a", "state_b")
+        .values_list("state_a", "state_b", "meeting_id")
     )
-    for row in shared:
-        counts = relation(row["state"], row["instrument__parties__state"])["counts"]
-        counts[row["instrument__status"]] = row["count"]
-    for meeting in Meeting.objects.exclude(starts_on=None).prefetch_related("states"):
-        codes = sorted(state.code for state in meeting.states.all())
-        for i, code_a in enumerate(codes):
-            for code_b in codes[i + 1 :]:
-                entry = relation(code_a, code_b)
-                if entry["latest"] is None or meeting.starts_on > entry["latest"].starts_on:
-                    entry["latest"] = meeting
-    open_actions = list(
-        _board_queryset()
-        .filter(status__in=FollowUpAction.OPEN_STATUSES)
-        .prefetch_related("origin_meeting__states", "origin_instrument__parties")
+    meetings = Meeting.objects.in_bulk({meeting for _, _, meeting in latest_meetings})
+    for code_a, code_b, meeting in latest_meetings:
+        relation(code_a, code_b)["latest"] = meetings[meeting]
+    on = today()
+    open_by_pair = (
+        FollowUpPair.objects.filter(status__in=FollowUpAction.OPEN_STATUSES)
+        .values("state_a", "state_b")
+        .annotate(
+            overdue=Count("action", filter=Q(due_on__lt=on)),
+            next_due=Min("due_on", filter=Q(due_on__gte=on)),
+        )
     )
-    for action in open_actions:
-        if action.origin_meeting_id:
-            codes = sorted(state.code for state in action.origin_meeting.states.all())
-        else:
-            codes = sorted(party.state_id for party in action.origin_instrument.parties.all())
-        for i, code_a in enumerate(codes):
-            for code_b in codes[i + 1 :]:
-                entry = relation(code_a, code_b)
-                entry["overdue"] += action.is_overdue
-                upcoming = action.due_on and action.due_on >= today()
-                if upcoming and (entry["next_due"] is None or action.due_on < entry["next_due"]):
-                    entry["next_due"] = action.due_on
+    for row in open_by_pair:
+        entry = relation(row["state_a"], row["state_b"])
+        entry["overdue"], entry["next_due"] = row["overdue"], row["next_due"]
     names = dict(
         State.objects.filter(code__in={code for key in relations for code in key}).values_list(
             "code", "name"
@@ -129,8 +121,9 @@ def home(request):
         rows.append(entry)
     rows.sort(key=lambda entry: (-entry["overdue"], entry["name"]))
     urgent = [
-        _board_line(action) for action in open_actions if action.is_overdue or action.is_due_soon
-    ][:10]
+        _board_line(action)
+        for action in _board_queryset().filter(is_overdue() | is_due_soon())[:10]
+    ]
     calendar_url = request.build_absolute_uri(
         reverse("calendar", args=[calendar.calendar_token(request.user)])
     )

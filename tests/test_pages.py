@@ -196,9 +196,9 @@ def test_home_queries_do_not_grow(demo, client_as, django_assert_num_queries, ex
     client = client_as("manager")
 
     # 1 savepoint, 2 session, 3 user, 4-5 permissions, 6 instrument counts by pair and status,
-    # 7 meetings, 8 their states, 9 open follow-ups with their origins, 10 the origin meetings'
-    # states, 11 the origin instruments' parties, 12 state names, 13 release
-    with django_assert_num_queries(13):
+    # 7 each pair's latest meeting, 8 those meetings, 9 open follow-ups counted by pair,
+    # 10 state names, 11 the most urgent follow-ups, 12 release
+    with django_assert_num_queries(12):
         client.get("/")
 
 
