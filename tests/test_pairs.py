@@ -101,6 +101,25 @@ def test_parties_added_changed_and_removed_change_the_pairs():
     assert counts_are_true()
 
 
+def test_a_convention_has_every_pair_of_its_parties_and_its_follow_ups_follow():
+    codes = ["AT", "BE", "DE", "DK", "ES", "FR", "IT", "NL", "PT", "SE"]
+    convention = make_instrument(parties=codes, title="Convention")
+    action = make_action(origin_meeting=MeetingFactory(states=["KZ", "IL"]))
+    action.origin_instrument = convention
+    action.save()
+    assert len(instrument_pairs(convention)) == 45
+    assert len(action_pairs(action)) == 46
+
+    InstrumentParty.objects.filter(instrument=convention, state="SE").delete()
+    action.due_on = datetime.date(2026, 12, 1)
+    action.save()
+
+    assert len(instrument_pairs(convention)) == 36
+    assert len(action_pairs(action)) == 37
+    assert {row[3] for row in action_pairs(action)} == {datetime.date(2026, 12, 1)}
+    assert counts_are_true()
+
+
 def test_a_follow_up_belongs_to_the_pairs_of_its_meeting_and_instrument():
     meeting = MeetingFactory(states=["KZ", "IL"])
     instrument = make_instrument(parties=("KZ", "IL", "FR"))
