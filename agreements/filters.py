@@ -27,7 +27,7 @@ from agreements.models import (
 def parse_pair(value: str) -> tuple[str, str]:
     """'KZ-IL' → ('KZ', 'IL'), refusing anything else with a readable message."""
     codes = value.upper().split("-")
-    if len(codes) != 2 or State.objects.filter(code__in=codes).count() != 2:
+    if len(codes) != 2 or State.objects.filter(code__in=codes).count() != len(set(codes)):
         raise ValidationError(
             {"pair": "Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."}
         )

@@ -211,3 +211,22 @@ def test_a_list_filtered_by_pair_alone_counts_what_the_filters_count(
     assert alone.data["count"] == filtered.data["count"] == expected
     assert alone.data["results"] == filtered.data["results"]
     assert len(alone.data["results"]) == min(2, expected)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"pair": ""}, 4),  # an empty filter is no filter: every instrument
+        ({"pair": "KZ-kz"}, 0),  # one state is no pair
+        ({"pair": ["FR-KZ", "IL-KZ"]}, 3),  # the last one counts, as for the filter
+    ],
+)
+def test_odd_pairs_are_counted_as_the_filter_reads_them(api_as, query, expected):
+    for _ in range(3):
+        make_instrument(parties=("KZ", "IL"))
+    make_instrument(parties=("KZ", "FR"))
+
+    response = api_as("consumer").get("/api/v1/instruments/", query)
+
+    assert response.status_code == 200
+    assert response.data["count"] == len(response.data["results"]) == expected

@@ -144,11 +144,13 @@ LAYOUT_PARAMETERS = {"page", "page_size", "ordering", "format"}
 
 
 def pair_rows_for_list(model, params):
-    """For a list of `model` filtered by nothing but a (valid) `pair=`, that pair's rows: as many
-    as the list's, and cheaper to count. Otherwise None."""
-    if model not in PAIR_ROWS or set(params) - LAYOUT_PARAMETERS != {"pair"}:
+    """For a list of `model` filtered by nothing but `pair=` (which its filter has checked when
+    given, and ignored when empty), that pair's rows: as many as the list's, and cheaper to
+    count. Otherwise None."""
+    codes = params.get("pair", "").split("-")
+    if model not in PAIR_ROWS or set(params) - LAYOUT_PARAMETERS != {"pair"} or len(codes) != 2:
         return None
-    return PAIR_ROWS[model].objects.of(*params["pair"].split("-"))
+    return PAIR_ROWS[model].objects.of(*codes)
 
 
 def refresh_all() -> None:
