@@ -2,8 +2,10 @@
 meetings' states and origins say, whatever writes those, and `refresh_all()` rebuilds the same."""
 
 import datetime
+import threading
 
 import pytest
+from django.db import connection, transaction
 
 from agreements import services
 from agreements.models import FollowUpAction, Instrument, InstrumentParty
@@ -230,3 +232,35 @@ def test_odd_pairs_are_counted_as_the_filter_reads_them(api_as, query, expected)
 
     assert response.status_code == 200
     assert response.data["count"] == len(response.data["results"]) == expected
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_parties_added_at_once_by_two_writers_give_every_pair():
+    instrument = make_instrument(parties=("KZ", "IL"))
+    first_wrote, second_done = threading.Event(), threading.Event()
+
+    def second_writer():
+        # Its own connection (Django's are per thread), adding FR while DE is not yet committed.
+        first_wrote.wait()
+        with transaction.atomic():
+            InstrumentParty.objects.create(instrument=instrument, state=state("FR"))
+        connection.close()
+        second_done.set()
+
+    thread = threading.Thread(target=second_writer)
+    thread.start()
+    with transaction.atomic():
+        InstrumentParty.objects.create(instrument=instrument, state=state("DE"))
+        first_wrote.set()
+        second_done.wait(timeout=1)  # the second writer waits for this one to commit
+    thread.join()
+
+    assert {row[:2] for row in instrument_pairs(instrument)} == {
+        ("DE", "FR"),
+        ("DE", "IL"),
+        ("DE", "KZ"),
+        ("FR", "IL"),
+        ("FR", "KZ"),
+        ("IL", "KZ"),
+    }
+    assert counts_are_true()

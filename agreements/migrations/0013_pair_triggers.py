@@ -4,7 +4,10 @@ An instrument's pairs follow its parties; a meeting's, its states; a follow-up's
 the instrument where it was promised. Each refresh function rewrites the rows of one object from
 those sources, and the instrument and meeting ones then refresh the follow-ups promised there.
 Only the rows that come, go or change are written, so that adding a party to a large convention
-costs its new pairs, not all of them. Copied columns (status, dates, title) are rewritten when
+costs its new pairs, not all of them. Each refresh first locks the object's row: two writers
+adding parties to one instrument at once take turns, and the second, reading again once the
+first has committed, sees both parties (without it each would miss the pair of the other's
+party and its own). Copied columns (status, dates, title) are rewritten when
 they change. Extended statistics tell the planner how many rows a pair holds: the two codes are
 not independent.
 """
@@ -24,6 +27,7 @@ $$ LANGUAGE sql STABLE;
 
 CREATE FUNCTION agreements_refresh_action_pairs(target bigint) RETURNS void AS $$
 BEGIN
+    PERFORM 1 FROM agreements_followupaction WHERE id = target FOR NO KEY UPDATE;
     DELETE FROM agreements_followuppair p
     WHERE p.action_id = target AND (p.state_a, p.state_b) NOT IN (
         SELECT state_a, state_b FROM agreements_action_pairs_of(target)
@@ -45,6 +49,7 @@ $$ LANGUAGE plpgsql;
 -- nineteen rows, not all 190.
 CREATE FUNCTION agreements_refresh_instrument_pairs(target bigint) RETURNS void AS $$
 BEGIN
+    PERFORM 1 FROM agreements_instrument WHERE id = target FOR NO KEY UPDATE;
     DELETE FROM agreements_instrumentpair p
     WHERE p.instrument_id = target AND NOT (
         EXISTS (SELECT 1 FROM agreements_instrumentparty
@@ -67,6 +72,7 @@ $$ LANGUAGE plpgsql;
 
 CREATE FUNCTION agreements_refresh_meeting_pairs(target bigint) RETURNS void AS $$
 BEGIN
+    PERFORM 1 FROM agreements_meeting WHERE id = target FOR NO KEY UPDATE;
     DELETE FROM agreements_meetingpair p
     WHERE p.meeting_id = target AND NOT (
         EXISTS (SELECT 1 FROM agreements_meeting_states
