@@ -29,7 +29,13 @@ from agreements.models import (
     is_stale,
     today,
 )
-from agreements.models.pairs import FollowUpPair, InstrumentPair, InstrumentPairCount, MeetingPair
+from agreements.models.pairs import (
+    FollowUpPair,
+    InstrumentPair,
+    InstrumentPairCount,
+    MeetingPair,
+    pair_rows_for_list,
+)
 
 # What the relationship page shows of a busy pair; the counts are whole.
 SHOWN_PER_STATUS = 20
@@ -159,9 +165,11 @@ def follow_up_board(request):
     # What the counts read: the selection, or for one relationship's board (the common view)
     # the pair's own rows, which copy what is counted.
     selected, id_column = FollowUpAction.objects.filter(pk__in=actions.values("pk")), "pk"
-    if error is None and board.is_valid() and _only_filter(board, "pair"):
-        codes = board.form.cleaned_data["pair"].split("-")  # checked by the filter
-        selected, id_column = FollowUpPair.objects.of(*codes), "action"
+    pair_rows = None
+    if error is None and board.is_valid():
+        pair_rows = pair_rows_for_list(FollowUpAction, board.form.cleaned_data)
+    if pair_rows is not None:
+        selected, id_column = pair_rows, "action"
     page = CappedCountPaginator(actions, BOARD_PAGE_SIZE, count_from=selected).get_page(
         request.GET.get("page")
     )
@@ -472,12 +480,6 @@ def _lifecycle_steps(instrument: Instrument) -> list[dict]:
             }
         )
     return steps
-
-
-def _only_filter(filterset, name: str) -> bool:
-    """Whether `name` is the one filter of a valid filterset that is given a value."""
-    data = filterset.form.cleaned_data
-    return {key for key, value in data.items() if value not in (None, "", [])} == {name}
 
 
 def _board_queryset():

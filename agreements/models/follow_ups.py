@@ -11,7 +11,14 @@ from django.utils import timezone
 from agreements.models.dates import DUE_SOON_DAYS, STALE_AFTER_DAYS, today
 from agreements.models.instruments import Instrument
 from agreements.models.meetings import Meeting
-from agreements.models.reference import Organization, Person, Sector, Source, State
+from agreements.models.reference import (
+    Organization,
+    Person,
+    Sector,
+    Source,
+    State,
+    ordered_pair,
+)
 
 
 def is_open() -> Q:
@@ -64,7 +71,7 @@ class FollowUpActionQuerySet(models.QuerySet):
     def for_pair(self, code_a: str, code_b: str):
         """Follow-ups of meetings both states attended or instruments both are party to (read
         from their pair rows)."""
-        first, second = sorted((code_a.upper(), code_b.upper()))
+        first, second = ordered_pair(code_a, code_b)
         return self.filter(pairs__state_a=first, pairs__state_b=second)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from agreements.models.dates import today
 from agreements.models.meetings import Meeting
-from agreements.models.reference import Organization, Person, Sector, Source, State
+from agreements.models.reference import Organization, Person, Sector, Source, State, ordered_pair
 
 
 def _given_exactly_for(rule: str, field: str) -> Q:
@@ -33,7 +33,7 @@ class InstrumentQuerySet(models.QuerySet):
 
     def for_pair(self, code_a: str, code_b: str):
         """Instruments to which both states are parties (read from their pair rows)."""
-        first, second = sorted((code_a.upper(), code_b.upper()))
+        first, second = ordered_pair(code_a, code_b)
         return self.filter(pairs__state_a=first, pairs__state_b=second)
 
     def with_projection(self):

@@ -4,13 +4,13 @@ agreed and follow-ups promised."""
 from django.db import models
 from django.db.models import F, Q
 
-from agreements.models.reference import Organization, Person, Sector, Source, State
+from agreements.models.reference import Organization, Person, Sector, Source, State, ordered_pair
 
 
 class MeetingQuerySet(models.QuerySet):
     def for_pair(self, code_a: str, code_b: str):
         """Meetings in which both states took part (read from their pair rows)."""
-        first, second = sorted((code_a.upper(), code_b.upper()))
+        first, second = ordered_pair(code_a, code_b)
         return self.filter(pairs__state_a=first, pairs__state_b=second)
 
 

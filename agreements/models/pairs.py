@@ -1,5 +1,5 @@
 """Which pairs of states each instrument, meeting and follow-up belongs to: derived rows, kept by
-triggers (migration 0012), never written by the app.
+triggers (migrations 0013 and 0015), never written by the app.
 
 A busy pair holds a large share of everything: 68,000 instruments of a million. Asking "is KZ a
 party, and is IL a party?" of each instrument makes PostgreSQL misjudge how many rows match and
@@ -17,12 +17,13 @@ from django.db.models import F, Q
 from agreements.models.follow_ups import FollowUpAction
 from agreements.models.instruments import Instrument
 from agreements.models.meetings import Meeting
+from agreements.models.reference import ordered_pair
 
 
 class PairQuerySet(models.QuerySet):
     def of(self, code_a: str, code_b: str):
         """The rows of one pair, given in either order."""
-        first, second = sorted((code_a.upper(), code_b.upper()))
+        first, second = ordered_pair(code_a, code_b)
         return self.filter(state_a=first, state_b=second)
 
 
@@ -143,12 +144,19 @@ PAIR_ROWS = {Instrument: InstrumentPair, Meeting: MeetingPair, FollowUpAction: F
 LAYOUT_PARAMETERS = {"page", "page_size", "ordering", "format"}
 
 
-def pair_rows_for_list(model, params):
-    """For a list of `model` filtered by nothing but `pair=` (which its filter has checked when
-    given, and ignored when empty), that pair's rows: as many as the list's, and cheaper to
-    count. Otherwise None."""
-    codes = params.get("pair", "").split("-")
-    if model not in PAIR_ROWS or set(params) - LAYOUT_PARAMETERS != {"pair"} or len(codes) != 2:
+def pair_rows_for_list(model, values):
+    """For a list of `model` filtered by nothing but a pair, that pair's rows: as many as the
+    list's, and cheaper to count. Otherwise None.
+
+    `values`: the list's query parameters or its filter form's cleaned data, name → value. Empty
+    values are no filter, as for the filters themselves, which have already refused a bad pair."""
+    given = {
+        name: value
+        for name, value in values.items()
+        if name not in LAYOUT_PARAMETERS and value not in (None, "", [])
+    }
+    codes = str(given.get("pair", "")).split("-")
+    if model not in PAIR_ROWS or set(given) != {"pair"} or len(codes) != 2:
         return None
     return PAIR_ROWS[model].objects.of(*codes)
 

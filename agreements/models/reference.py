@@ -4,6 +4,12 @@ and the sources of every fact."""
 from django.db import models
 
 
+def ordered_pair(code_a: str, code_b: str) -> tuple[str, str]:
+    """A pair of state codes as the pair rows store it, in either order given: ("IL", "KZ")."""
+    first, second = sorted((code_a.upper(), code_b.upper()))
+    return first, second
+
+
 class State(models.Model):
     """A sovereign state, identified by its ISO 3166-1 alpha-2 code (loaded by a data migration)."""
 
