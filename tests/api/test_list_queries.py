@@ -77,6 +77,40 @@ def test_lists_below_the_limit_count_exactly(db, api_as):
     assert (page["count"], page["count_is_capped"]) == (1, False)
 
 
+def test_a_list_found_beyond_the_limit_is_not_counted_again(
+    db, api_as, monkeypatch, django_assert_num_queries
+):
+    # Beyond the limit a count can cost far more than the page (a common word's full-text
+    # match): the next requests of that list take its count from the cache.
+    monkeypatch.setattr("agreements.api.pagination.COUNT_LIMIT", 2)
+    for n in range(4):
+        make_instrument(title=f"Visa agreement {n}")
+    client = api_as("consumer")
+    with django_assert_num_queries(7):  # savepoint, token, 2 permissions, count, rows, release
+        first = client.get("/api/v1/instruments/?q=visa&page_size=1").json()
+
+    with django_assert_num_queries(6):
+        second = client.get("/api/v1/instruments/?q=visa&page=2&page_size=1").json()
+
+    assert (first["count"], first["count_is_capped"]) == (2, True)
+    assert (second["count"], second["count_is_capped"]) == (2, True)
+    assert len(second["results"]) == 1
+    # Another list is counted for itself.
+    other = client.get("/api/v1/instruments/?q=agreement+-visa").json()
+    assert (other["count"], other["count_is_capped"], other["results"]) == (0, False, [])
+
+
+def test_a_list_below_the_limit_is_counted_at_every_request(db, api_as, monkeypatch):
+    monkeypatch.setattr("agreements.api.pagination.COUNT_LIMIT", 2)
+    make_instrument()
+    client = api_as("consumer")
+    assert client.get("/api/v1/instruments/").json()["count"] == 1
+
+    make_instrument()
+
+    assert client.get("/api/v1/instruments/").json()["count"] == 2
+
+
 def test_requests_do_not_start_parallel_workers(db):
     # Short queries: starting workers costs more than it saves (docs/performance.md).
     from django.db import connection
