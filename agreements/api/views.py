@@ -124,11 +124,10 @@ class InstrumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewS
         # From plain rows (`instrument_rows`): the same fields as the serializer, a fraction
         # of the cost.
         page = self.paginate_queryset(instrument_rows(self.filter_queryset(self.get_queryset())))
-        return self.get_paginated_response([instrument_data(row) for row in page])
+        return self.get_paginated_response(list(instrument_data(page)))
 
     def csv_rows(self, queryset, serializer):
-        for row in instrument_rows(queryset).iterator(chunk_size=CHUNK_SIZE):
-            yield instrument_data(row)
+        return instrument_data(instrument_rows(queryset).iterator(chunk_size=CHUNK_SIZE))
 
     @extend_schema(parameters=[AS_OF])
     def retrieve(self, request, *args, **kwargs):

@@ -111,3 +111,13 @@ def test_list_rows_of_the_demo_say_what_each_page_says(demo, consumer):
 
     assert len(rows) == Instrument.objects.count()
     assert rows == details
+
+
+def test_list_rows_give_times_in_the_configured_time_zone(db, consumer, settings):
+    settings.TIME_ZONE = "Asia/Almaty"
+    make_instrument()
+
+    rows, details = list_and_details(consumer)
+
+    assert rows[0]["created_at"].endswith("+05:00")
+    assert rows == details

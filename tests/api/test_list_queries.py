@@ -86,7 +86,8 @@ def test_a_list_found_beyond_the_limit_is_not_counted_again(
     for n in range(4):
         make_instrument(title=f"Visa agreement {n}")
     client = api_as("consumer")
-    with django_assert_num_queries(7):  # savepoint, token, 2 permissions, count, rows, release
+    # savepoint, token, 2 permissions, count, rows, states' names (then cached), release
+    with django_assert_num_queries(8):
         first = client.get("/api/v1/instruments/?q=visa&page_size=1").json()
 
     with django_assert_num_queries(6):
