@@ -3,6 +3,10 @@ the same machine in the same run: the bare floor (SQL through psycopg straight t
 PostGraphile 4 on the same database, and Datasette on a SQLite copy. The request everywhere: the
 first page of 50 instruments in force, newest signature first, with their parties.
 
+Two more rows measure Bilateral's own server doing next to nothing, as a ceiling for the list:
+Django answering /healthz (one SELECT 1, no authentication), and DRF answering the API root
+(the token checked, throttled and permitted, no rows read).
+
     DATABASE_URL=postgres://.../bench .venv/bin/python bench/peers.py --label 10k
 
 Needs bench/.peers/ (see docs/performance.md): `npm install postgraphile@4` and a venv with
@@ -79,7 +83,8 @@ def main() -> None:
     figures = {}
     try:
         servers.append(bilateral.start_gunicorn())
-        figures["Bilateral"] = (bilateral.PORT, LIST, {"Authorization": f"Token {key}"}, None)
+        token = {"Authorization": f"Token {key}"}
+        figures["Bilateral"] = (bilateral.PORT, LIST, token, None)
 
         servers.append(
             subprocess.Popen(
@@ -156,6 +161,9 @@ def main() -> None:
             {},
             None,
         )
+
+        figures["ceiling: Django, /healthz"] = (bilateral.PORT, "/healthz", {}, None)
+        figures["ceiling: DRF, API root with a token"] = (bilateral.PORT, "/api/v1/", token, None)
 
         results = {}
         for name, (port, path, headers, body) in figures.items():

@@ -4,6 +4,7 @@ costs more than the page itself, and grows with the data."""
 import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from rest_framework import pagination
@@ -42,7 +43,10 @@ class CappedCountPaginator(Paginator):
             return min(len(object_list), COUNT_LIMIT + 1)
         # Only the ids: a list's computed columns cost nothing to a count.
         rows = object_list.order_by().values("pk")[: COUNT_LIMIT + 1]
-        sql = repr((rows.db, *rows.query.sql_with_params()))
+        try:
+            sql = repr((rows.db, *rows.query.sql_with_params()))
+        except EmptyResultSet:  # a filter nothing can match, such as an empty IN ()
+            return 0
         key = "capped-count:" + hashlib.sha256(sql.encode()).hexdigest()
         if cache.get(key):
             return COUNT_LIMIT + 1

@@ -3,7 +3,8 @@ follow-ups have their own tests beside their features)."""
 
 import pytest
 
-from agreements.models import Indicator, Organization, Person, Source
+from agreements.api.pagination import CappedCountPaginator
+from agreements.models import Indicator, Instrument, Organization, Person, Source
 from tests.factories import make_instrument
 
 
@@ -119,3 +120,8 @@ def test_requests_do_not_start_parallel_workers(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone() == ("0",)
+
+
+def test_a_list_nothing_can_match_counts_zero_without_a_query(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert CappedCountPaginator(Instrument.objects.filter(pk__in=[]), 50).count == 0
