@@ -13,6 +13,7 @@ from agreements.models.follow_ups import (
     FollowUpAction,
     FollowUpActionQuerySet,
     is_due_soon,
+    is_open,
     is_overdue,
     is_stale,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "StatusChange",
     "StatusChangeQuerySet",
     "is_due_soon",
+    "is_open",
     "is_overdue",
     "is_stale",
     "today",

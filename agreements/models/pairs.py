@@ -122,13 +122,16 @@ class FollowUpPair(PairRow):
     class Meta:
         indexes = [
             models.Index(fields=["action"], name="agreements_actionpair_action"),
-            # Open ones by due date (the board's order, and the overdue and due-soon ranges).
+            # Open ones by due date: the board's order; with agreed_on and status, the board's
+            # counts of overdue, due soon and stale ones read from the index alone.
             models.Index(
                 "state_a",
                 "state_b",
                 F("due_on").asc(nulls_last=True),
                 "title",
                 "action",
+                "agreed_on",
+                "status",
                 condition=Q(status__in=FollowUpAction.OPEN_STATUSES),
                 name="agreements_actionpair_open",
             ),
