@@ -32,6 +32,11 @@ from agreements.models import (
     State,
     StatusChange,
 )
+from agreements.models.orderings import (
+    FOLLOW_UP_ORDERINGS,
+    INSTRUMENT_ORDERINGS,
+    MEETING_ORDERINGS,
+)
 
 
 class StateViewSet(AuditMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
@@ -90,7 +95,7 @@ class InstrumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewS
     serializer_class = serializers.InstrumentSerializer
     filterset_class = filters.InstrumentFilter
     permission_model = None  # set per action: the history and party actions have their own
-    ordering_fields = ["title", "signed_on", "in_force_on", "created_at", "updated_at", "status"]
+    ordering_fields = INSTRUMENT_ORDERINGS
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -224,7 +229,7 @@ class MeetingViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet)
     )
     serializer_class = serializers.MeetingSerializer
     filterset_class = filters.MeetingFilter
-    ordering_fields = ["starts_on", "title", "created_at"]
+    ordering_fields = MEETING_ORDERINGS
 
 
 class FollowUpActionViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
@@ -234,7 +239,7 @@ class FollowUpActionViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelV
     serializer_class = serializers.FollowUpActionSerializer
     filterset_class = filters.FollowUpActionFilter
     permission_model = None  # progress updates have their own (managers may add them)
-    ordering_fields = ["due_on", "agreed_on", "title", "status", "updated_at"]
+    ordering_fields = FOLLOW_UP_ORDERINGS
 
     @extend_schema(methods=["GET"], responses={200: serializers.ActionUpdateSerializer(many=True)})
     @extend_schema(

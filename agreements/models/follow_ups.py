@@ -11,6 +11,7 @@ from django.utils import timezone
 from agreements.models.dates import DUE_SOON_DAYS, STALE_AFTER_DAYS, today
 from agreements.models.instruments import Instrument
 from agreements.models.meetings import Meeting
+from agreements.models.orderings import FOLLOW_UP_ORDERINGS, ordering_indexes
 from agreements.models.reference import (
     Organization,
     Person,
@@ -138,9 +139,7 @@ class FollowUpAction(models.Model):
     )
     agreed_on = models.DateField(default=today, help_text="When it was promised.")
     due_on = models.DateField(null=True, blank=True)
-    status = models.CharField(
-        max_length=20, choices=Status, default=Status.PLANNED, editable=False, db_index=True
-    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.PLANNED, editable=False)
     result_instrument = models.ForeignKey(
         Instrument,
         on_delete=models.SET_NULL,
@@ -180,6 +179,11 @@ class FollowUpAction(models.Model):
             ),
         ]
         indexes = [
+            # The API's list reads pages in this order.
+            models.Index(
+                F("due_on").asc(nulls_last=True), "title", "id", name="agreements_action_order"
+            ),
+            *ordering_indexes("action", FOLLOW_UP_ORDERINGS),
             models.Index(
                 Case(  # BOARD_ORDER (a nested class cannot read its model's attributes)
                     When(status__in=["planned", "in_progress", "on_hold"], then=Value(0)),
@@ -189,7 +193,7 @@ class FollowUpAction(models.Model):
                 "title",
                 "id",
                 name="agreements_action_board_order",
-            )
+            ),
         ]
 
     def __str__(self):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from agreements.models.dates import today
 from agreements.models.meetings import Meeting
+from agreements.models.orderings import INSTRUMENT_ORDERINGS, ordering_indexes
 from agreements.models.reference import Organization, Person, Sector, Source, State, ordered_pair
 
 
@@ -135,9 +136,9 @@ class Instrument(models.Model):
     )
     level = models.CharField(max_length=20, choices=Level, default=Level.GOVERNMENT)
     status = models.CharField(
-        max_length=30, choices=Status, default=Status.PROPOSED, editable=False, db_index=True
+        max_length=30, choices=Status, default=Status.PROPOSED, editable=False
     )
-    signed_on = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    signed_on = models.DateField(null=True, blank=True, editable=False)
     signature_place = models.CharField(max_length=200, blank=True)
     in_force_on = models.DateField("entered into force on", null=True, blank=True, editable=False)
     meeting = models.ForeignKey(
@@ -195,6 +196,7 @@ class Instrument(models.Model):
                 SearchVector("title", "short_title", "notes", config="english"),
                 name="agreements_instr_search",
             ),
+            *ordering_indexes("instr", INSTRUMENT_ORDERINGS),
         ]
         constraints = [
             models.CheckConstraint(

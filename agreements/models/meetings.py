@@ -4,6 +4,7 @@ agreed and follow-ups promised."""
 from django.db import models
 from django.db.models import F, Q
 
+from agreements.models.orderings import MEETING_ORDERINGS, ordering_indexes
 from agreements.models.reference import Organization, Person, Sector, Source, State, ordered_pair
 
 
@@ -63,6 +64,16 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = [F("starts_on").desc(nulls_first=True), "title", "id"]
+        indexes = [
+            # The lists read pages in this order.
+            models.Index(
+                F("starts_on").desc(nulls_first=True),
+                "title",
+                "id",
+                name="agreements_meeting_order",
+            ),
+            *ordering_indexes("meeting", MEETING_ORDERINGS),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
