@@ -42,6 +42,19 @@ def full_text(queryset, fields: list[str], value: str):
     )
 
 
+class FilterSet(filters.FilterSet):
+    """django-filter builds a form class anew for every request, each filter's form field and
+    label with it: a tenth of an API list request. Here a filter set builds it once. That holds
+    because these filters' fields depend on their declarations alone (no queryset read from the
+    request, one language); each form still gets its own copy of the fields."""
+
+    def get_form_class(self):
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
+
 @extend_schema_field({"type": "array", "items": STATE_CODE})
 class StateCodesFilter(filters.ModelMultipleChoiceFilter):
     """Repeatable state codes (party=KZ&party=IL)."""
@@ -60,7 +73,7 @@ class StateCodeFilter(filters.CharFilter):
     """One state code, in any case; a code no state has matches nothing."""
 
 
-class OrganizationFilter(filters.FilterSet):
+class OrganizationFilter(FilterSet):
     state = StateCodeFilter(field_name="state__code", lookup_expr="iexact")
 
     class Meta:
@@ -73,7 +86,7 @@ class IdFilter(filters.NumberFilter):
     """An object's id; one that does not exist (any more) simply matches nothing."""
 
 
-class PersonFilter(filters.FilterSet):
+class PersonFilter(FilterSet):
     organization = IdFilter(field_name="organization_id")
 
     class Meta:
@@ -81,7 +94,7 @@ class PersonFilter(filters.FilterSet):
         fields = []
 
 
-class PairFilterSet(filters.FilterSet):
+class PairFilterSet(FilterSet):
     """`pair=KZ-IL`: what belonging to a pair means is the queryset's own `for_pair()`."""
 
     pair = PairFilter(
@@ -160,7 +173,7 @@ class FollowUpActionFilter(PairFilterSet):
         return full_text(queryset, ["title", "description"], value)
 
 
-class IndicatorFilter(filters.FilterSet):
+class IndicatorFilter(FilterSet):
     pair = PairFilter(method="filter_pair", help_text="Either order: KZ-IL or IL-KZ.")
     metric = filters.ChoiceFilter(choices=Indicator.Metric.choices)
 

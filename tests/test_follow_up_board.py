@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from agreements.filters import FollowUpBoardFilter
 from agreements.models import today
 from agreements.services import action_record_update
 from tests.factories import MeetingFactory, make_action
@@ -193,3 +194,14 @@ def test_board_pages_a_long_list_and_the_csv_holds_all(db, client_as, monkeypatc
     assert "3 follow-ups (showing 1–2)" in first.content.decode()
     assert 'href="?page=2"' in first.content.decode()
     assert len(csv_rows.strip().splitlines()) == 1 + 3
+
+
+def test_board_forms_share_their_class_but_not_their_fields(db):
+    # The form class is built once per filter set; each form still validates on its own.
+    good = FollowUpBoardFilter({"due_within": "7"})
+    bad = FollowUpBoardFilter({"due_within": "8"})
+
+    assert type(good.form) is type(bad.form)
+    assert good.form.fields["due_within"] is not bad.form.fields["due_within"]
+    assert (good.is_valid(), bad.is_valid()) == (True, False)
+    assert list(bad.form.errors) == ["due_within"]
