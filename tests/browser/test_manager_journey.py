@@ -110,6 +110,9 @@ def test_manager_reads_the_board_on_a_phone(browser, live_server, world):
     phone.fill("#id_username", "maya")
     phone.fill("#id_password", "a-long-test-password")
     phone.click("input[type=submit]")
+    # The board's rows exist before its stylesheet has loaded: wait for the page's "load".
+    phone.wait_for_url("**/follow-ups/")
+    phone.wait_for_load_state("load")
 
     first = phone.locator("table.board tbody tr").first
     assert first.locator("td").first.evaluate("cell => getComputedStyle(cell).display") == "block"
