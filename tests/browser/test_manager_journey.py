@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from agreements.demo import load_demo
 from agreements.models import FollowUpAction, Meeting, today
@@ -39,10 +40,15 @@ def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     # Playwright's event loop shares the test thread with the ORM calls of the fixtures.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Django keeps a connection per context, and Playwright runs the test in a context of its
+    # own: close what is open on either side, or a connection is left behind, holding the test
+    # database open when pytest drops it.
+    connections.close_all()
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield chromium
         chromium.close()
+        connections.close_all()
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
