@@ -39,8 +39,6 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         object_list = self.object_list if self.count_from is None else self.count_from
-        if not hasattr(object_list, "order_by"):
-            return min(len(object_list), COUNT_LIMIT + 1)
         # Only the ids: a list's computed columns cost nothing to a count.
         rows = object_list.order_by().values("pk")[: COUNT_LIMIT + 1]
         try:

@@ -19,6 +19,9 @@ from agreements.api.csv_export import CHUNK_SIZE, CSVListMixin
 from agreements.api.errors import as_api_error
 from agreements.api.instrument_rows import instrument_data, instrument_rows
 from agreements.models import (
+    FOLLOW_UP_ORDERINGS,
+    INSTRUMENT_ORDERINGS,
+    MEETING_ORDERINGS,
     ActionUpdate,
     FollowUpAction,
     Indicator,
@@ -31,11 +34,6 @@ from agreements.models import (
     Source,
     State,
     StatusChange,
-)
-from agreements.models.orderings import (
-    FOLLOW_UP_ORDERINGS,
-    INSTRUMENT_ORDERINGS,
-    MEETING_ORDERINGS,
 )
 
 

@@ -28,6 +28,11 @@ from agreements.models.instruments import (
     StatusChangeQuerySet,
 )
 from agreements.models.meetings import Meeting, MeetingQuerySet
+from agreements.models.orderings import (
+    FOLLOW_UP_ORDERINGS,
+    INSTRUMENT_ORDERINGS,
+    MEETING_ORDERINGS,
+)
 from agreements.models.pairs import FollowUpPair, InstrumentPair, InstrumentPairCount, MeetingPair
 from agreements.models.reference import Organization, Person, Sector, Source, State
 
@@ -35,6 +40,9 @@ __all__ = [
     "AUDITED_MODELS",
     "AUDITED_RELATIONS",
     "DUE_SOON_DAYS",
+    "FOLLOW_UP_ORDERINGS",
+    "INSTRUMENT_ORDERINGS",
+    "MEETING_ORDERINGS",
     "STALE_AFTER_DAYS",
     "ActionUpdate",
     "Change",

@@ -180,9 +180,7 @@ class FollowUpAction(models.Model):
         ]
         indexes = [
             # The API's list reads pages in this order.
-            models.Index(
-                F("due_on").asc(nulls_last=True), "title", "id", name="agreements_action_order"
-            ),
+            models.Index(*ordering, name="agreements_action_order"),
             *ordering_indexes("action", FOLLOW_UP_ORDERINGS),
             models.Index(
                 Case(  # BOARD_ORDER (a nested class cannot read its model's attributes)

@@ -181,9 +181,7 @@ class Instrument(models.Model):
         ordering = [F("signed_on").desc(nulls_last=True), "title", "id"]
         indexes = [
             # The lists read pages in this order, with or without a status filter.
-            models.Index(
-                F("signed_on").desc(nulls_last=True), "title", "id", name="agreements_instr_order"
-            ),
+            models.Index(*ordering, name="agreements_instr_order"),
             models.Index(
                 "status",
                 F("signed_on").desc(nulls_last=True),

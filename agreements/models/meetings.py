@@ -66,12 +66,7 @@ class Meeting(models.Model):
         ordering = [F("starts_on").desc(nulls_first=True), "title", "id"]
         indexes = [
             # The lists read pages in this order.
-            models.Index(
-                F("starts_on").desc(nulls_first=True),
-                "title",
-                "id",
-                name="agreements_meeting_order",
-            ),
+            models.Index(*ordering, name="agreements_meeting_order"),
             *ordering_indexes("meeting", MEETING_ORDERINGS),
         ]
         constraints = [
