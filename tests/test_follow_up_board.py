@@ -180,7 +180,7 @@ def test_one_pairs_board_is_counted_from_its_pair_rows(
 
 
 def test_board_pages_a_long_list_and_the_csv_holds_all(db, client_as, monkeypatch):
-    monkeypatch.setattr("agreements.views.BOARD_PAGE_SIZE", 2)
+    monkeypatch.setattr("agreements.views.follow_ups.BOARD_PAGE_SIZE", 2)
     meeting = MeetingFactory()
     for number in range(3):
         make_action(origin_meeting=meeting, title=f"Action {number}", due_on=today())

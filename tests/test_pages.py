@@ -253,7 +253,7 @@ def test_search_runs_a_fixed_number_of_queries(demo, client_as, django_assert_nu
 def test_relationship_page_shows_the_latest_of_a_busy_status_and_counts_them_all(
     db, client_as, monkeypatch
 ):
-    monkeypatch.setattr("agreements.views.SHOWN_PER_STATUS", 2)
+    monkeypatch.setattr("agreements.views.relationships.SHOWN_PER_STATUS", 2)
     for number in range(3):
         make_instrument(title=f"Agreement {number}")
 

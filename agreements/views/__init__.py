@@ -1,0 +1,20 @@
+"""The managers' pages: server-rendered, login required, readable on a phone and on paper.
+One module per page; shared pieces of the follow-up board live in `follow_ups`."""
+
+from agreements.views.calendar_feed import calendar_feed
+from agreements.views.follow_ups import follow_up_board
+from agreements.views.home import home
+from agreements.views.instruments import instrument_detail
+from agreements.views.meetings import meeting_detail
+from agreements.views.relationships import relationship
+from agreements.views.search import search
+
+__all__ = [
+    "calendar_feed",
+    "follow_up_board",
+    "home",
+    "instrument_detail",
+    "meeting_detail",
+    "relationship",
+    "search",
+]

@@ -1,0 +1,30 @@
+"""The secret iCalendar feeds of meetings and follow-up due dates."""
+
+from django.http import Http404, HttpResponse
+from django.views.decorators.http import require_safe
+
+from agreements import calendar
+from agreements.models import (
+    State,
+)
+
+
+@require_safe
+def calendar_feed(request, token, pair=None):
+    """The secret iCalendar URL of a user: every dated meeting and open follow-up due date, or
+    those of one relationship."""
+    user = calendar.user_for_token(token)
+    if user is None or not user.has_perm("agreements.view_meeting"):
+        raise Http404("No such calendar.")
+    codes = None
+    if pair:
+        codes = tuple(pair.upper().split("-"))
+        if len(codes) != 2 or State.objects.filter(code__in=codes).count() != 2:
+            raise Http404("A relationship is two ISO 3166-1 alpha-2 codes joined by a hyphen.")
+    meetings, actions = calendar.feed_items(codes)
+    name = f"Bilateral {codes[0]}–{codes[1]}" if codes else "Bilateral"
+    response = HttpResponse(
+        calendar.build_calendar(meetings, actions, name=name), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = f'inline; filename="{(pair or "bilateral").upper()}.ics"'
+    return response

@@ -1,0 +1,157 @@
+"""The follow-up board: every promise and where it stands, as a page and as CSV."""
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Count
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from rest_framework.exceptions import ValidationError
+
+from agreements.api.csv_export import csv_lines
+from agreements.api.pagination import CappedCountPaginator
+from agreements.filters import FollowUpBoardFilter
+from agreements.models import (
+    FollowUpAction,
+    is_due_soon,
+    is_open,
+    is_overdue,
+    is_stale,
+    today,
+)
+from agreements.models.pairs import (
+    pair_rows_for_list,
+)
+
+BOARD_PAGE_SIZE = 100
+
+# The CSV's columns: what the page shows, in the same order and words.
+BOARD_COLUMNS = {
+    "signal": "signal",
+    "title": "follow-up",
+    "responsible": "responsible",
+    "agreed_at": "agreed at",
+    "agreed_on": "agreed on",
+    "due_on": "due on",
+    "status": "status",
+    "last_update": "last update",
+}
+
+
+@require_safe
+@login_required
+@permission_required("agreements.view_followupaction", raise_exception=True)
+def follow_up_board(request):
+    """Every follow-up with where it stands; overdue first, then due soon, then by due date.
+    A page shows 100; the CSV holds every one the filters select."""
+    board = FollowUpBoardFilter(request.GET, queryset=board_queryset())
+    error = None
+    actions = FollowUpAction.objects.none()
+    try:
+        if board.is_valid():
+            actions = board.qs
+    except ValidationError as refusal:
+        error = " ".join(str(m) for m in _messages(refusal.detail))
+    if request.GET.get("format") == "csv":
+        lines = (board_line(action) for action in actions.iterator(chunk_size=2000))
+        rows = ({name: line[key] for key, name in BOARD_COLUMNS.items()} for line in lines)
+        response = StreamingHttpResponse(
+            csv_lines(rows, list(BOARD_COLUMNS.values())), content_type="text/csv"
+        )
+        response["Content-Disposition"] = 'attachment; filename="follow-ups.csv"'
+        return response
+    # What the counts read: the selection, or for one relationship's board (the common view)
+    # the pair's own rows, which copy what is counted.
+    selected, id_column = FollowUpAction.objects.filter(pk__in=actions.values("pk")), "pk"
+    pair_rows = None
+    if error is None and board.is_valid():
+        pair_rows = pair_rows_for_list(FollowUpAction, board.form.cleaned_data)
+    if pair_rows is not None:
+        selected, id_column = pair_rows, "action"
+    page = CappedCountPaginator(actions, BOARD_PAGE_SIZE, count_from=selected).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    page_query = query.urlencode()
+    query["format"] = "csv"
+    return render(
+        request,
+        "agreements/follow_up_board.html",
+        {
+            "board": board,
+            "page": page,
+            "lines": [board_line(action) for action in page],
+            "error": error,
+            "csv_url": f"{request.path}?{query.urlencode()}",
+            "page_query": page_query,
+            # One pass for the three, over the open ones only: for a pair, an index holds
+            # all that is counted.
+            "counts": selected.filter(is_open()).aggregate(
+                overdue=Count(id_column, filter=is_overdue()),
+                due_soon=Count(id_column, filter=is_due_soon()),
+                stale=Count(id_column, filter=is_stale(action=id_column)),
+            ),
+        },
+    )
+
+
+def board_queryset():
+    """Overdue first, then due soon, then the rest of the open ones by due date, then the closed
+    ones: for open follow-ups that is simply their due-date order, so the board's order does not
+    depend on today's date and an index serves it (`FollowUpAction.Meta.indexes`)."""
+    return (
+        FollowUpAction.objects.with_last_activity()
+        .select_related(
+            "responsible_state",
+            "responsible_organization",
+            "origin_meeting",
+            "origin_instrument",
+        )
+        .order_by(*FollowUpAction.BOARD_ORDER)
+    )
+
+
+def board_line(action: FollowUpAction) -> dict:
+    """One row of the board, in words, for the page and for its CSV alike."""
+    on = today()
+    if action.is_overdue:
+        days = (on - action.due_on).days
+        signal = f"Overdue by {days} day{'s' if days != 1 else ''}"
+    elif action.is_due_soon:
+        days = (action.due_on - on).days
+        signal = "Due today" if days == 0 else f"Due in {days} day{'s' if days != 1 else ''}"
+    elif action.is_stale:
+        signal = f"Stale: no update for {(on - action.last_activity_on).days} days"
+    else:
+        signal = ""
+    origin = action.origin_meeting or action.origin_instrument
+    return {
+        "action": action,
+        "signal": signal,
+        "is_overdue": action.is_overdue,
+        "is_due_soon": action.is_due_soon,
+        "is_stale": action.is_stale,
+        "title": action.title,
+        "responsible": str(action.responsible_organization or action.responsible_state or "")
+        or "Not assigned",
+        "agreed_at": str(origin),
+        "origin_url": reverse(
+            "meeting-page" if action.origin_meeting_id else "instrument-page", args=[origin.pk]
+        ),
+        "agreed_on": action.agreed_on.isoformat(),
+        "due_on": action.due_on.isoformat() if action.due_on else "",
+        "status": action.get_status_display(),
+        "last_update": action.last_activity_on.isoformat(),
+    }
+
+
+def _messages(detail):
+    if isinstance(detail, dict):
+        for value in detail.values():
+            yield from _messages(value)
+    elif isinstance(detail, list):
+        for value in detail:
+            yield from _messages(value)
+    else:
+        yield detail
