@@ -162,6 +162,11 @@ STORAGES = {
 
 LOGIN_URL = "admin:login"
 
+# The ministry's own state (ISO 3166-1 alpha-2, optional): first in every pair's name.
+HOME_STATE = env("HOME_STATE").strip().upper()
+if HOME_STATE and not (len(HOME_STATE) == 2 and HOME_STATE.isascii() and HOME_STATE.isalpha()):
+    raise ImproperlyConfigured("HOME_STATE is an ISO 3166-1 alpha-2 code, such as KZ.")
+
 # Where links in e-mails point to.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -116,7 +116,8 @@ def test_relationship_page_tells_the_january_2026_story(demo, client_as):
     assert (pipeline["proposed"], pipeline["signed"], pipeline["in_force"]) == (1, 5, 0)
     page = response.content.decode()
     assert '<a href="#status-signed">' in page
-    assert "Trade turnover (USD million)" in page and ">162.4</text>" in page
+    # One period: the figure in words, not a chart of one bar.
+    assert "<strong>162.4</strong> USD million" in page and "<polyline" not in page
     undated = [e["meeting"].title for e in response.context["timeline"] if e["on"] is None]
     assert sorted(undated) == [
         "Kazakhstan–Israel Joint Economic Commission (ministerial level)",
@@ -154,10 +155,11 @@ def test_relationship_page_queries_do_not_grow(demo, client_as, django_assert_nu
     client = client_as("manager")
 
     # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the two states, 7 instruments
-    # counted per status, 8 the latest of each status, 9 meetings, 10 status changes, 11 the
-    # most urgent open follow-ups, 12 open follow-ups counted, 13 indicators, 14 sectors,
-    # 15 release
-    with django_assert_num_queries(15):
+    # counted per status, 8 open follow-ups counted, 9 those due, agreed or updated lately,
+    # 10 the latest of each status, 11 their parties, 12 their party actions, 13 meetings,
+    # 14 status changes, 15 the most urgent open follow-ups, 16 indicators, 17 sectors,
+    # 18 release
+    with django_assert_num_queries(18):
         client.get("/relations/KZ-IL/")
 
 
@@ -174,10 +176,14 @@ def test_home_lists_each_relationship_and_the_most_urgent(demo, client_as):
 
     response = client_as("manager").get("/")
 
-    [entry] = response.context["relations"]
-    assert (entry["name"], entry["pair"], entry["overdue"]) == ("Israel–Kazakhstan", "IL-KZ", 1)
-    assert entry["stages"] == [("Proposed", 1), ("Signed", 5)]
-    assert entry["latest"].starts_on == D(2026, 1, 27)
+    [row] = response.context["page"]
+    entry = row["attention"]
+    assert (row["name"], row["slug"], entry.overdue) == ("Israel–Kazakhstan", "IL-KZ", 1)
+    assert entry.in_words() == (
+        "1 proposed, 5 signed, none in force · 5 open promises: 1 overdue, all stale, "
+        "4 without an owner, 4 undated"
+    )
+    assert row["latest"].starts_on == D(2026, 1, 27)
     assert [line["title"] for line in response.context["urgent"]] == [late.title]
     assert 'href="/relations/IL-KZ/"' in response.content.decode()
 
@@ -196,9 +202,10 @@ def test_home_queries_do_not_grow(demo, client_as, django_assert_num_queries, ex
     client = client_as("manager")
 
     # 1 savepoint, 2 session, 3 user, 4-5 permissions, 6 instrument counts by pair and status,
-    # 7 each pair's latest meeting, 8 those meetings, 9 open follow-ups counted by pair,
-    # 10 state names, 11 the most urgent follow-ups, 12 release
-    with django_assert_num_queries(12):
+    # 7 open follow-ups counted by pair, 8 those due, agreed or updated lately, 9 the states,
+    # 10 each shown pair's latest meeting, 11 those meetings, 12 the most urgent follow-ups,
+    # 13 release
+    with django_assert_num_queries(13):
         client.get("/")
 
 

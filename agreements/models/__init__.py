@@ -33,7 +33,13 @@ from agreements.models.orderings import (
     INSTRUMENT_ORDERINGS,
     MEETING_ORDERINGS,
 )
-from agreements.models.pairs import FollowUpPair, InstrumentPair, InstrumentPairCount, MeetingPair
+from agreements.models.pairs import (
+    FollowUpPair,
+    FollowUpPairCount,
+    InstrumentPair,
+    InstrumentPairCount,
+    MeetingPair,
+)
 from agreements.models.reference import Organization, Person, Sector, Source, State
 
 __all__ = [
@@ -50,6 +56,7 @@ __all__ = [
     "FollowUpAction",
     "FollowUpActionQuerySet",
     "FollowUpPair",
+    "FollowUpPairCount",
     "Indicator",
     "Instrument",
     "InstrumentLink",

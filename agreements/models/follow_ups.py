@@ -243,6 +243,10 @@ class ActionUpdate(models.Model):
 
     class Meta:
         ordering = ["action_id", "happened_on", "id"]
+        indexes = [
+            # Which follow-ups were updated lately: what is not stale (`is_stale`, home page).
+            models.Index(fields=["happened_on", "action"], name="agreements_update_recent"),
+        ]
         verbose_name = "progress update"
 
     def __str__(self):

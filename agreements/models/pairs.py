@@ -81,6 +81,21 @@ class InstrumentPairCount(PairRow):
         return f"{self.state_a}-{self.state_b}: {self.instruments} {self.status}"
 
 
+class FollowUpPairCount(PairRow):
+    """How many follow-ups of a pair stand at a status, dated or not, assigned or not: the
+    home page's open, undated and unassigned counts, one row per combination however many
+    follow-ups (kept by statement triggers on the pair rows, migration 0018)."""
+
+    pk = models.CompositePrimaryKey("state_a", "state_b", "status", "is_dated", "is_assigned")
+    status = models.CharField(max_length=20, choices=FollowUpAction.Status)
+    is_dated = models.BooleanField()
+    is_assigned = models.BooleanField()
+    actions = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.state_a}-{self.state_b}: {self.actions} {self.status}"
+
+
 class MeetingPair(PairRow):
     """Two states that both took part in a meeting, with its start: a pair's latest meetings."""
 
@@ -118,10 +133,28 @@ class FollowUpPair(PairRow):
     agreed_on = models.DateField()
     due_on = models.DateField(null=True)
     title = models.CharField(max_length=300)
+    # Someone answers for it: a responsible state, organization or contact.
+    is_assigned = models.BooleanField(db_default=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["action"], name="agreements_actionpair_action"),
+            # The home page's date-relative counts read only the open rows due from today on and
+            # those agreed in the last 90 days: the few that are not yet overdue or stale.
+            models.Index(
+                "due_on",
+                "state_a",
+                "state_b",
+                condition=Q(status__in=FollowUpAction.OPEN_STATUSES, due_on__isnull=False),
+                name="agreements_actionpair_open_due",
+            ),
+            models.Index(
+                "agreed_on",
+                "state_a",
+                "state_b",
+                condition=Q(status__in=FollowUpAction.OPEN_STATUSES),
+                name="agreements_actionpair_open_agr",
+            ),
             # Open ones by due date: the board's order; with agreed_on and status, the board's
             # counts of overdue, due soon and stale ones read from the index alone.
             models.Index(
@@ -141,7 +174,7 @@ class FollowUpPair(PairRow):
         return f"{self.state_a}-{self.state_b}: follow-up {self.action_id}"
 
 
-DERIVED_MODELS = [InstrumentPair, InstrumentPairCount, MeetingPair, FollowUpPair]
+DERIVED_MODELS = [InstrumentPair, InstrumentPairCount, MeetingPair, FollowUpPair, FollowUpPairCount]
 PAIR_ROWS = {Instrument: InstrumentPair, Meeting: MeetingPair, FollowUpAction: FollowUpPair}
 # Query parameters that change neither which rows a list holds nor how many.
 LAYOUT_PARAMETERS = {"page", "page_size", "ordering", "format"}
@@ -169,3 +202,4 @@ def refresh_all() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT agreements_refresh_all_pairs()")
         cursor.execute("SELECT agreements_refresh_pair_counts()")
+        cursor.execute("SELECT agreements_refresh_follow_up_pair_counts()")

@@ -1,6 +1,7 @@
 """Reference data: states (ISO 3166-1), the organizations and people that act for them, sectors,
 and the sources of every fact."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -8,6 +9,28 @@ def ordered_pair(code_a: str, code_b: str) -> tuple[str, str]:
     """A pair of state codes as the pair rows store it, in either order given: ("IL", "KZ")."""
     first, second = sorted((code_a.upper(), code_b.upper()))
     return first, second
+
+
+def in_display_order(first: "State", second: "State") -> tuple["State", "State"]:
+    """A pair as people read it, the same on every page, feed and file: the ministry's own state
+    (`HOME_STATE`) first; otherwise the two names in alphabetical order."""
+    if second.code == settings.HOME_STATE:
+        return second, first
+    if first.code == settings.HOME_STATE:
+        return first, second
+    return (first, second) if first.name <= second.name else (second, first)
+
+
+def pair_name(first: "State", second: "State") -> str:
+    """ "Kazakhstan–Israel": the pair's name everywhere (see `in_display_order`)."""
+    one, other = in_display_order(first, second)
+    return f"{one.name}–{other.name}"
+
+
+def pair_slug(first: "State", second: "State") -> str:
+    """ "KZ-IL": the pair's code in addresses, in the order of its name."""
+    one, other = in_display_order(first, second)
+    return f"{one.code}-{other.code}"
 
 
 class State(models.Model):

@@ -4,9 +4,8 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
 from agreements import calendar
-from agreements.models import (
-    State,
-)
+from agreements.models import State
+from agreements.models.reference import pair_name
 
 
 @require_safe
@@ -19,10 +18,11 @@ def calendar_feed(request, token, pair=None):
     codes = None
     if pair:
         codes = tuple(pair.upper().split("-"))
-        if len(codes) != 2 or State.objects.filter(code__in=codes).count() != 2:
+        states = list(State.objects.filter(code__in=codes))
+        if len(codes) != 2 or len(states) != 2:
             raise Http404("A relationship is two ISO 3166-1 alpha-2 codes joined by a hyphen.")
     meetings, actions = calendar.feed_items(codes)
-    name = f"Bilateral {codes[0]}–{codes[1]}" if codes else "Bilateral"
+    name = f"Bilateral {pair_name(*states)}" if codes else "Bilateral"
     response = HttpResponse(
         calendar.build_calendar(meetings, actions, name=name), content_type="text/calendar"
     )

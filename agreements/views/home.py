@@ -1,91 +1,50 @@
-"""Home: every relationship at a glance, and the most urgent promises."""
+"""Home: the relationships that need a manager, most urgent first, each said in one line."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, F, Min, Q
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from agreements import calendar
-from agreements.models import (
-    FollowUpAction,
-    Instrument,
-    Meeting,
-    State,
-    is_due_soon,
-    is_overdue,
-    today,
-)
-from agreements.models.pairs import (
-    FollowUpPair,
-    InstrumentPairCount,
-    MeetingPair,
-)
+from agreements.attention import attention_by_pair
+from agreements.models import Meeting, State, is_due_soon, is_overdue
+from agreements.models.pairs import MeetingPair
+from agreements.models.reference import pair_name, pair_slug
 from agreements.views.follow_ups import board_line, board_queryset
+
+RELATIONSHIPS_PER_PAGE = 50
+URGENT_SHOWN = 10
 
 
 @require_safe
 @login_required
 @permission_required("agreements.view_instrument", raise_exception=True)
 def home(request):
-    """Every relationship at a glance, and the most urgent promises across all of them. Read from
-    the pair rows (`agreements/models/pairs.py`): a few grouped queries, not every object."""
-    relations = {}
-
-    def relation(code_a, code_b):
-        return relations.setdefault(
-            (code_a, code_b),
+    """Every relationship in one line of plain words, sorted by how much needs attention, and
+    the most urgent promises across all of them. Counts from the pair rows
+    (`agreements/attention.py`); the latest meeting only for the relationships shown."""
+    attention = attention_by_pair()
+    states = State.objects.in_bulk({code for codes in attention for code in codes})
+    relations = []
+    for entry in attention.values():
+        first, second = (states[code] for code in entry.codes)
+        relations.append(
             {
-                "codes": (code_a, code_b),
-                "counts": {},
-                "overdue": 0,
-                "next_due": None,
-                "latest": None,
-            },
+                "attention": entry,
+                "name": pair_name(first, second),
+                "slug": pair_slug(first, second),
+            }
         )
-
-    for row in InstrumentPairCount.objects.filter(instruments__gt=0):
-        relation(row.state_a, row.state_b)["counts"][row.status] = row.instruments
-    # Each pair's latest dated meeting, along the pair rows' index; then those meetings.
-    latest_meetings = list(
-        MeetingPair.objects.exclude(starts_on=None)
-        .order_by("state_a", "state_b", F("starts_on").desc(nulls_first=True), "-meeting_id")
-        .distinct("state_a", "state_b")
-        .values_list("state_a", "state_b", "meeting_id")
-    )
-    meetings = Meeting.objects.in_bulk({meeting for _, _, meeting in latest_meetings})
-    for code_a, code_b, meeting in latest_meetings:
-        relation(code_a, code_b)["latest"] = meetings[meeting]
-    on = today()
-    open_by_pair = (
-        FollowUpPair.objects.filter(status__in=FollowUpAction.OPEN_STATUSES)
-        .values("state_a", "state_b")
-        .annotate(
-            overdue=Count("action", filter=Q(due_on__lt=on)),
-            next_due=Min("due_on", filter=Q(due_on__gte=on)),
-        )
-    )
-    for row in open_by_pair:
-        entry = relation(row["state_a"], row["state_b"])
-        entry["overdue"], entry["next_due"] = row["overdue"], row["next_due"]
-    names = dict(
-        State.objects.filter(code__in={code for key in relations for code in key}).values_list(
-            "code", "name"
-        )
-    )
-    rows = []
-    for (code_a, code_b), entry in relations.items():
-        entry["name"] = f"{names[code_a]}–{names[code_b]}"
-        entry["pair"] = f"{code_a}-{code_b}"
-        entry["stages"] = [
-            (status.label, entry["counts"][status])
-            for status in Instrument.Status
-            if entry["counts"].get(status)
-        ]
-        rows.append(entry)
-    rows.sort(key=lambda entry: (-entry["overdue"], entry["name"]))
+    relations.sort(key=lambda row: (tuple(-n for n in row["attention"].rank), row["name"]))
+    page = Paginator(relations, RELATIONSHIPS_PER_PAGE).get_page(request.GET.get("page"))
+    latest = _latest_meetings([row["attention"].codes for row in page])
+    for row in page:
+        row["latest"] = latest.get(row["attention"].codes)
     urgent = [
-        board_line(action) for action in board_queryset().filter(is_overdue() | is_due_soon())[:10]
+        board_line(action)
+        for action in board_queryset().filter(is_overdue() | is_due_soon())[:URGENT_SHOWN]
     ]
     calendar_url = request.build_absolute_uri(
         reverse("calendar", args=[calendar.calendar_token(request.user)])
@@ -93,5 +52,26 @@ def home(request):
     return render(
         request,
         "agreements/home.html",
-        {"relations": rows, "urgent": urgent, "calendar_url": calendar_url},
+        {
+            "page": page,
+            "needing_attention": sum(row["attention"].needs_attention for row in relations),
+            "urgent": urgent,
+            "calendar_url": calendar_url,
+        },
     )
+
+
+def _latest_meetings(pairs) -> dict[tuple[str, str], Meeting]:
+    """The latest dated meeting of each pair: one query, an index range of one row per pair."""
+    if not pairs:
+        return {}
+    latest = [
+        MeetingPair.objects.of(*codes)
+        .exclude(starts_on=None)
+        .order_by(F("starts_on").desc(), "-meeting")
+        .values_list("state_a", "state_b", "meeting")[:1]
+        for codes in pairs
+    ]
+    found = list(latest[0].union(*latest[1:], all=True))
+    meetings = Meeting.objects.in_bulk({meeting for _, _, meeting in found})
+    return {(code_a, code_b): meetings[meeting] for code_a, code_b, meeting in found}
