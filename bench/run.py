@@ -96,6 +96,7 @@ def requests_to_time(pair: str) -> dict[str, tuple[str, str]]:
         "full-text search": ("token", "/api/v1/instruments/?q=visa&page_size=50"),
         "instrument detail": ("token", f"/api/v1/instruments/{some_id}/"),
         "changes feed page": ("token", f"/api/v1/changes/?since={middle_change}"),
+        "home page": ("session", "/"),
         "follow-up board": ("session", f"/follow-ups/?pair={pair}"),
         "relationship page": ("session", f"/relations/{pair}/"),
         "admin instrument list": ("session", "/admin/agreements/instrument/"),
@@ -226,6 +227,9 @@ def main() -> None:
     parser.add_argument("--label", required=True, help="The scale, for the file name: 10k.")
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--out", help="Where to write the results (default: bench/results/).")
+    parser.add_argument(
+        "--only", action="append", help="Time only these requests (by name; may be repeated)."
+    )
     args = parser.parse_args()
 
     # Stopped from outside (timeout, Ctrl-C): still stop the server below.
@@ -242,6 +246,8 @@ def main() -> None:
     }
     try:
         for name, (auth, path) in requests_to_time(pair).items():
+            if args.only and name not in args.only:
+                continue
             headers = headers_for(auth, key, session_key)
             # The export takes seconds: fewer rounds of it.
             repeat = max(3, args.repeat // 6) if "format=csv" in path else args.repeat
