@@ -12,6 +12,7 @@ the same at 10,000 instruments as at a million:
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connection
 from django.db.models import Q, Sum
@@ -28,7 +29,7 @@ from agreements.models import (
 from agreements.models.reference import ordered_pair
 
 # Signed (or applied) and not yet in force: waiting on a party's step or on the date its rule sets.
-WAITING_STATUSES = [Instrument.Status.SIGNED, Instrument.Status.PROVISIONALLY_APPLIED]
+WAITING_STATUSES = [Instrument.Status.SIGNED.value, Instrument.Status.PROVISIONALLY_APPLIED.value]
 # The road from intent to in force, in the order the line reads it.
 ROAD = [
     Instrument.Status.PROPOSED,
@@ -55,7 +56,7 @@ class Attention:
     undated: int = 0
     next_due: datetime.date | None = None
 
-    @property
+    @cached_property
     def waiting(self) -> int:
         """Instruments signed (or provisionally applied) and not yet in force."""
         return sum(self.instruments.get(status, 0) for status in WAITING_STATUSES)
@@ -64,7 +65,7 @@ class Attention:
     def needs_attention(self) -> bool:
         return any(self.rank[:-1])
 
-    @property
+    @cached_property
     def rank(self) -> tuple[int, ...]:
         """Most urgent first: what is late, then what falls due, then what is neglected (stale,
         without an owner or a date), then instruments waiting for entry into force."""
@@ -117,7 +118,10 @@ def attention_by_pair(pair: tuple[str, str] | None = None) -> dict[tuple[str, st
     found: dict[tuple[str, str], Attention] = {}
 
     def entry(code_a: str, code_b: str) -> Attention:
-        return found.setdefault((code_a, code_b), Attention((code_a, code_b)))
+        key = (code_a, code_b)
+        if key not in found:
+            found[key] = Attention(key)
+        return found[key]
 
     instrument_counts = InstrumentPairCount.objects.filter(instruments__gt=0)
     follow_up_counts = FollowUpPairCount.objects.filter(
@@ -126,8 +130,10 @@ def attention_by_pair(pair: tuple[str, str] | None = None) -> dict[tuple[str, st
     if pair:
         instrument_counts = instrument_counts.of(*pair)
         follow_up_counts = follow_up_counts.of(*pair)
-    for row in instrument_counts:
-        entry(row.state_a, row.state_b).instruments[row.status] = row.instruments
+    for code_a, code_b, status, count in instrument_counts.values_list(
+        "state_a", "state_b", "status", "instruments"
+    ):
+        entry(code_a, code_b).instruments[status] = count
     for row in follow_up_counts.values("state_a", "state_b").annotate(
         open=Sum("actions"),
         undated=Sum("actions", filter=Q(is_dated=False), default=0),

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db import connection
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -10,7 +10,6 @@ from django.views.decorators.http import require_safe
 from agreements import calendar
 from agreements.attention import attention_by_pair
 from agreements.models import Meeting, State, is_due_soon, is_overdue
-from agreements.models.pairs import MeetingPair
 from agreements.models.reference import pair_name, pair_slug
 from agreements.views.follow_ups import board_line, board_queryset
 
@@ -62,16 +61,25 @@ def home(request):
 
 
 def _latest_meetings(pairs) -> dict[tuple[str, str], Meeting]:
-    """The latest dated meeting of each pair: one query, an index range of one row per pair."""
+    """The latest dated meeting of each pair: one index range of one row per pair, in one query
+    (a lateral join: the ORM would build and plan a subquery per pair)."""
     if not pairs:
         return {}
-    latest = [
-        MeetingPair.objects.of(*codes)
-        .exclude(starts_on=None)
-        .order_by(F("starts_on").desc(), "-meeting")
-        .values_list("state_a", "state_b", "meeting")[:1]
-        for codes in pairs
-    ]
-    found = list(latest[0].union(*latest[1:], all=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT pair.state_a, pair.state_b, latest.meeting_id
+            FROM unnest(%s::varchar[], %s::varchar[]) AS pair (state_a, state_b)
+            CROSS JOIN LATERAL (
+                SELECT meeting_id FROM agreements_meetingpair m
+                WHERE m.state_a = pair.state_a AND m.state_b = pair.state_b
+                    AND m.starts_on IS NOT NULL
+                ORDER BY m.starts_on DESC, m.meeting_id DESC
+                LIMIT 1
+            ) latest
+            """,
+            [[a for a, _ in pairs], [b for _, b in pairs]],
+        )
+        found = cursor.fetchall()
     meetings = Meeting.objects.in_bulk({meeting for _, _, meeting in found})
     return {(code_a, code_b): meetings[meeting] for code_a, code_b, meeting in found}
