@@ -224,23 +224,62 @@ def resolve_pair(text: str) -> Pair:
         first, second = states.get(left.strip().lower()), states.get(right.strip().lower())
         if first and second and first != second:
             return Pair(first, second)
+        if first and first == second:
+            raise forms.ValidationError("Choose two different states.")
     unknown = [
         word.strip() for split in splits for word in split if word.strip().lower() not in states
     ]
     if splits and len(unknown) == 1:
         raise forms.ValidationError(f"No state is called “{unknown[0]}”. Choose one from the list.")
-    raise forms.ValidationError(
-        "Choose a pair from the list, or give two states by code or name: "
-        "KZ-IL or Kazakhstan–Israel."
-    )
+    raise forms.ValidationError("Give two states by name or code: Kazakhstan and Israel, or KZ-IL.")
 
 
-class PairNameField(forms.CharField):
-    """A pair of states by code or name (see `resolve_pair`); its value is a `Pair`."""
+class PairWidget(forms.MultiWidget):
+    """Two boxes, "between … and …", each offering the states by name (the page's datalist
+    `states`). A whole pair in the query string (`pair=KZ-IL`, as other pages link to the board)
+    is read as if typed in the first box."""
 
-    def clean(self, value):
-        value = super().clean(value)
-        return resolve_pair(value) if value else value
+    def __init__(self, attrs=None):
+        box = {"list": "states", "autocomplete": "off"}
+        super().__init__(
+            [
+                forms.TextInput({**box, "placeholder": "a state", "aria-label": "One state"}),
+                forms.TextInput({**box, "placeholder": "and another", "aria-label": "The other"}),
+            ],
+            attrs,
+        )
+
+    def value_from_datadict(self, data, files, name):
+        if data.get(name):
+            return [data[name], ""]
+        return super().value_from_datadict(data, files, name)
+
+    def decompress(self, value):
+        return [value.first.name, value.second.name] if value else [None, None]
+
+
+class PairNameField(forms.MultiValueField):
+    """Two states by code or name, or a whole pair in one box (see `resolve_pair`); its value is
+    a `Pair`."""
+
+    widget = PairWidget
+
+    def __init__(self, **kwargs):
+        boxes = (forms.CharField(required=False), forms.CharField(required=False))
+        super().__init__(fields=boxes, require_all_fields=False, **kwargs)
+
+    def compress(self, values):
+        given = [value.strip() for value in values if value and value.strip()]
+        if not given:
+            return ""
+        if len(given) == 2:
+            return resolve_pair(f"{given[0]} and {given[1]}")
+        try:
+            return resolve_pair(given[0])
+        except forms.ValidationError:
+            if states_by_word(given):
+                raise forms.ValidationError("Choose the other state of the pair too.") from None
+            raise
 
 
 class StateNameField(forms.CharField):
@@ -291,22 +330,16 @@ class FollowUpBoardFilter(FollowUpActionFilter):
     name, date pickers, tick boxes, Yes/No/Any), plus the board's own."""
 
     q = filters.CharFilter(method="filter_q", label="Words in the title or description")
-    pair = PairNameFilter(
-        method="filter_pair",
-        label="Between",
-        widget=forms.TextInput(
-            attrs={"list": "known-pairs", "autocomplete": "off", "placeholder": "Kazakhstan–Israel"}
-        ),
-    )
-    # States and organizations offered: those responsible for at least one follow-up (an index
-    # probe each, not a DISTINCT over every follow-up).
+    pair = PairNameFilter(method="filter_pair", label="Between")
     responsible_state = StateNameFilter(
         field_name="responsible_state",
         label="Responsible state",
         widget=forms.TextInput(
-            attrs={"list": "responsible-states", "autocomplete": "off", "placeholder": "Any state"}
+            attrs={"list": "states", "autocomplete": "off", "placeholder": "Any state"}
         ),
     )
+    # The organizations offered: those responsible for at least one follow-up (an index probe
+    # each, not a DISTINCT over every follow-up).
     responsible_organization = filters.ModelChoiceFilter(
         queryset=Organization.objects.filter(
             Exists(FollowUpAction.objects.filter(responsible_organization=OuterRef("pk")))

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from agreements.filters import FollowUpBoardFilter
-from agreements.models import today
+from agreements.models import State, today
 from agreements.services import action_record_update
 from tests.factories import MeetingFactory, make_action
 
@@ -105,6 +105,20 @@ def test_board_puts_overdue_first_and_says_so_in_words(board_rows, client_as):
         ("pair=france+%E2%80%93+kazakhstan", ["Open a consulate"]),
         ("pair=Israel+and+Kazakhstan&status=in_progress", []),
         ("pair=kz-fr", ["Open a consulate"]),
+        # The page's two boxes: a state in each, or a whole pair in either
+        ("pair_0=Kazakhstan&pair_1=France", ["Open a consulate"]),
+        ("pair_0=fr&pair_1=KAZAKHSTAN", ["Open a consulate"]),
+        ("pair_0=&pair_1=France-Kazakhstan", ["Open a consulate"]),
+        (
+            "pair_0=&pair_1=",
+            [
+                "Exchange draft texts",
+                "Agree commission dates",
+                "Convene the commission",
+                "Open a consulate",
+                "Send the invitation",
+            ],
+        ),
         ("responsible_state=Kazakhstan", ["Exchange draft texts"]),
         ("responsible_state=kazakhstan", ["Exchange draft texts"]),
         (
@@ -150,14 +164,16 @@ def test_board_csv_is_exactly_what_is_shown(board_rows, client_as):
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
+        ("pair=KZ", "pair", "Choose the other state of the pair too."),
         (
-            "pair=KZ",
+            "pair=nowhere",
             "pair",
-            "Choose a pair from the list, or give two states by code or name: KZ-IL or "
-            "Kazakhstan–Israel.",
+            "Give two states by name or code: Kazakhstan and Israel, or KZ-IL.",
         ),
         ("pair=Kazakhstan-Atlantis", "pair", "No state is called “Atlantis”."),
-        ("pair=KZ-KZ", "pair", "Choose a pair from the list"),
+        ("pair=KZ-KZ", "pair", "Choose two different states."),
+        ("pair_0=Kazakhstan", "pair", "Choose the other state of the pair too."),
+        ("pair_0=Kazakhstan&pair_1=Narnia", "pair", "No state is called “Narnia”."),
         ("responsible_state=Narnia", "responsible_state", "No state is called “Narnia”."),
         ("due_before=someday", "due_before", "Enter a valid date."),
         ("due_before=10000-01-01", "due_before", "Enter a valid date."),
@@ -187,9 +203,9 @@ def test_board_runs_the_same_queries_at_one_and_three_rows(
 
     # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 rows counted (up to 10,000), 7 the
     # page of rows with their origins and last activity, 8 overdue, due soon and stale counted
-    # in one pass, 9 the organizations for the filter form, 10 the pairs and 11 the responsible
-    # states offered by name, 12 release
-    with django_assert_num_queries(12):
+    # in one pass, 9 the organizations for the filter form, 10 the states offered by name,
+    # 11 release
+    with django_assert_num_queries(11):
         response = client.get("/follow-ups/")
 
     assert len(response.context["lines"]) == rows
@@ -206,7 +222,7 @@ def test_one_pairs_board_is_counted_from_its_pair_rows(
     client = client_as("manager")
 
     # As above, and the pair's states found; the counts read agreements_followuppair.
-    with django_assert_num_queries(13) as queries:
+    with django_assert_num_queries(12) as queries:
         response = client.get("/follow-ups/?pair=IL-KZ")
 
     assert len(response.context["lines"]) == rows
@@ -294,17 +310,13 @@ def test_board_says_what_it_shows_in_a_sentence(board_rows, client_as, query, se
     )
 
 
-def test_board_offers_states_and_pairs_by_name(board_rows, client_as):
+def test_board_offers_states_by_name_for_the_pair_and_the_responsible(board_rows, client_as):
     page = client_as("consumer").get("/follow-ups/").content.decode()
 
-    assert (
-        '<datalist id="known-pairs"><option value="France and Kazakhstan"></option>'
-        '<option value="Israel and Kazakhstan"></option></datalist>'
-    ) in page
-    assert (
-        '<datalist id="responsible-states"><option value="Kazakhstan">KZ</option></datalist>'
-    ) in page
-    assert '<input type="text" name="pair" list="known-pairs"' in page
+    offered = page.split('<datalist id="states">')[1].split("</datalist>")[0]
+    assert offered.count("<option ") == State.objects.count()
+    assert '<option value="Kazakhstan">KZ</option>' in offered
+    assert page.count('list="states"') == 3  # the pair's two boxes, the responsible state
 
 
 def test_board_speaks_in_yes_no_any_tick_boxes_and_date_pickers(db, client_as):
@@ -337,4 +349,5 @@ def test_board_filters_are_folded_until_a_filter_is_refused(db, client_as):
     refused = client.get("/follow-ups/?pair=nowhere").content.decode()
 
     assert '<details class="filters-fold">' in folded
+    assert '<input type="text" name="pair_0" list="states"' in folded
     assert '<details class="filters-fold" open>' in refused

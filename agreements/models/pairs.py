@@ -17,7 +17,7 @@ from django.db.models import F, Q
 from agreements.models.follow_ups import FollowUpAction
 from agreements.models.instruments import Instrument
 from agreements.models.meetings import Meeting
-from agreements.models.reference import State, ordered_pair
+from agreements.models.reference import ordered_pair
 
 
 class PairQuerySet(models.QuerySet):
@@ -162,37 +162,6 @@ def pair_rows_for_list(model, values):
     if model not in PAIR_ROWS or set(given) != {"pair"} or len(codes) != 2:
         return None
     return PAIR_ROWS[model].objects.of(*codes)
-
-
-def follow_up_pairs() -> list[tuple[State, State]]:
-    """Every pair that has a follow-up, as (state, state) in code order, with their names.
-
-    One query however many follow-ups: it steps through the pair rows' primary-key index from
-    one pair to the next (a skip scan PostgreSQL does not do for DISTINCT by itself)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            WITH RECURSIVE pairs(state_a, state_b) AS (
-                (SELECT state_a, state_b FROM agreements_followuppair
-                 ORDER BY state_a, state_b LIMIT 1)
-                UNION ALL
-                SELECT later.state_a, later.state_b FROM pairs, LATERAL (
-                    SELECT state_a, state_b FROM agreements_followuppair AS row
-                    WHERE (row.state_a, row.state_b) > (pairs.state_a, pairs.state_b)
-                    ORDER BY row.state_a, row.state_b LIMIT 1
-                ) AS later
-            )
-            SELECT a.code, a.name, b.code, b.name
-            FROM pairs
-            JOIN agreements_state AS a ON a.code = pairs.state_a
-            JOIN agreements_state AS b ON b.code = pairs.state_b
-            ORDER BY pairs.state_a, pairs.state_b
-            """
-        )
-        return [
-            (State(code=code_a, name=name_a), State(code=code_b, name=name_b))
-            for code_a, name_a, code_b, name_b in cursor.fetchall()
-        ]
 
 
 def refresh_all() -> None:

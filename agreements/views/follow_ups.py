@@ -1,7 +1,7 @@
 """The follow-up board: every promise and where it stands, as a page and as CSV."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,7 +22,6 @@ from agreements.models import (
     today,
 )
 from agreements.models.pairs import (
-    follow_up_pairs,
     pair_rows_for_list,
 )
 
@@ -99,19 +98,14 @@ def follow_up_board(request):
             "counts": counts,
             "sentence": board_sentence(given, page.paginator, counts) if given else "",
             "filters_set": sum(1 for value in given.values() if value not in (None, "", [])),
-            "known_pairs": [_pair_name(a, b) for a, b in follow_up_pairs()],
-            # Offered by name: those responsible for at least one follow-up (an index probe
-            # each, not a DISTINCT over every follow-up).
-            "responsible_states": State.objects.filter(
-                Exists(FollowUpAction.objects.filter(responsible_state=OuterRef("pk")))
-            ),
+            # Offered by name in the pair's and the responsible state's boxes.
+            "states": State.objects.only("code", "name"),
         },
     )
 
 
 def _pair_name(a: State, b: State) -> str:
-    """A pair in words ("Kazakhstan and Israel"): the board's one way of naming a pair, which the
-    pair field also reads back."""
+    """A pair in words ("Kazakhstan and Israel"): the board's one way of naming a pair."""
     return f"{a.name} and {b.name}"
 
 
