@@ -2,10 +2,14 @@
 the OpenAPI schema."""
 
 import datetime
+import re
 
+from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django_filters import rest_framework as filters
+from django_filters.widgets import BooleanWidget
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
@@ -186,22 +190,167 @@ class IndicatorFilter(FilterSet):
         return queryset.filter(state_a__in=[a, b], state_b__in=[a, b])
 
 
-class FollowUpBoardFilter(FollowUpActionFilter):
-    """The managers' follow-up board: the API's filters, plus the board's own."""
+# Between two states in a pair written out: "KZ-IL", "Kazakhstan–Israel", "Kazakhstan and Israel".
+PAIR_SEPARATOR = re.compile(r"\s*[-\u2010-\u2015/,]\s*|\s+and\s+", re.IGNORECASE)
 
-    # The choices: those responsible for at least one follow-up (an index probe each, not a
-    # DISTINCT over every follow-up).
-    responsible_state = filters.ModelChoiceFilter(
-        queryset=State.objects.filter(
-            Exists(FollowUpAction.objects.filter(responsible_state=OuterRef("pk")))
-        ),
-        empty_label="Any state",
+
+class Pair(str):
+    """A pair as the filters take it ("KZ-IL"), with its two states in the order given."""
+
+    def __new__(cls, first: State, second: State):
+        pair = super().__new__(cls, f"{first.code}-{second.code}")
+        pair.first, pair.second = first, second
+        return pair
+
+
+def states_by_word(words) -> dict[str, State]:
+    """The states whose code or name (in any case) is one of `words`, keyed by both, lower-case:
+    one query for all."""
+    words = {word.strip().lower() for word in words if word.strip()}
+    if not words:
+        return {}
+    found = State.objects.annotate(lower_name=Lower("name")).filter(
+        Q(code__in=[word.upper() for word in words if len(word) == 2]) | Q(lower_name__in=words)
     )
+    return {key: state for state in found for key in (state.code.lower(), state.lower_name)}
+
+
+def resolve_pair(text: str) -> Pair:
+    """Two states by code or name, in either order, joined by a hyphen, a dash or "and". Every
+    place a separator could split the text is tried ("Guinea-Bissau-Israel" splits once)."""
+    splits = [(text[: m.start()], text[m.end() :]) for m in PAIR_SEPARATOR.finditer(text.strip())]
+    states = states_by_word(word for split in splits for word in split)
+    for left, right in splits:
+        first, second = states.get(left.strip().lower()), states.get(right.strip().lower())
+        if first and second and first != second:
+            return Pair(first, second)
+        if first and first == second:
+            raise forms.ValidationError("Choose two different states.")
+    unknown = [
+        word.strip() for split in splits for word in split if word.strip().lower() not in states
+    ]
+    if splits and len(unknown) == 1:
+        raise forms.ValidationError(f"No state is called “{unknown[0]}”. Choose one from the list.")
+    raise forms.ValidationError("Give two states by name or code: Kazakhstan and Israel, or KZ-IL.")
+
+
+class PairWidget(forms.MultiWidget):
+    """Two boxes, "between … and …", each offering the states by name (the page's datalist
+    `states`). A whole pair in the query string (`pair=KZ-IL`, as other pages link to the board)
+    is read as if typed in the first box."""
+
+    def __init__(self, attrs=None):
+        box = {"list": "states", "autocomplete": "off"}
+        super().__init__(
+            [
+                forms.TextInput({**box, "placeholder": "a state", "aria-label": "One state"}),
+                forms.TextInput({**box, "placeholder": "and another", "aria-label": "The other"}),
+            ],
+            attrs,
+        )
+
+    def value_from_datadict(self, data, files, name):
+        if data.get(name):
+            return [data[name], ""]
+        return super().value_from_datadict(data, files, name)
+
+    def decompress(self, value):
+        return [value.first.name, value.second.name] if value else [None, None]
+
+
+class PairNameField(forms.MultiValueField):
+    """Two states by code or name, or a whole pair in one box (see `resolve_pair`); its value is
+    a `Pair`."""
+
+    widget = PairWidget
+
+    def __init__(self, **kwargs):
+        boxes = (forms.CharField(required=False), forms.CharField(required=False))
+        super().__init__(fields=boxes, require_all_fields=False, **kwargs)
+
+    def compress(self, values):
+        given = [value.strip() for value in values if value and value.strip()]
+        if not given:
+            return ""
+        if len(given) == 2:
+            return resolve_pair(f"{given[0]} and {given[1]}")
+        try:
+            return resolve_pair(given[0])
+        except forms.ValidationError:
+            if states_by_word(given):
+                raise forms.ValidationError("Choose the other state of the pair too.") from None
+            raise
+
+
+class StateNameField(forms.CharField):
+    """A state by code or name, in any case; its value is the `State`."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        state = states_by_word([value]).get(value.strip().lower())
+        if state is None:
+            raise forms.ValidationError(f"No state is called “{value}”. Choose one from the list.")
+        return state
+
+
+class TickField(forms.BooleanField):
+    """A tick box that filters when ticked; unticked is no filter at all (None, not False)."""
+
+    def clean(self, value):
+        return super().clean(value) or None
+
+
+class PairNameFilter(filters.CharFilter):
+    field_class = PairNameField
+
+
+class StateNameFilter(filters.CharFilter):
+    field_class = StateNameField
+
+
+class TickFilter(filters.BooleanFilter):
+    field_class = TickField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, widget=forms.CheckboxInput, **kwargs)
+
+
+class YesNoAny(BooleanWidget):
+    """Yes, No or Any (django-filter says "Unknown" for Any)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+
+class FollowUpBoardFilter(FollowUpActionFilter):
+    """The managers' follow-up board: the API's filters in plain words (states and pairs by
+    name, date pickers, tick boxes, Yes/No/Any), plus the board's own."""
+
+    q = filters.CharFilter(method="filter_q", label="Words in the title or description")
+    pair = PairNameFilter(method="filter_pair", label="Between")
+    responsible_state = StateNameFilter(
+        field_name="responsible_state",
+        label="Responsible state",
+        widget=forms.TextInput(
+            attrs={"list": "states", "autocomplete": "off", "placeholder": "Any state"}
+        ),
+    )
+    # The organizations offered: those responsible for at least one follow-up (an index probe
+    # each, not a DISTINCT over every follow-up).
     responsible_organization = filters.ModelChoiceFilter(
         queryset=Organization.objects.filter(
             Exists(FollowUpAction.objects.filter(responsible_organization=OuterRef("pk")))
         ),
+        label="Responsible organization",
         empty_label="Any organization",
+    )
+    status = filters.MultipleChoiceFilter(
+        choices=FollowUpAction.Status.choices,
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     due_within = filters.ChoiceFilter(
         label="Due within",
@@ -209,7 +358,21 @@ class FollowUpBoardFilter(FollowUpActionFilter):
         method="filter_due_within",
         empty_label="Any time",
     )
-    stale = filters.BooleanFilter(method="filter_stale", label="Stale (no update in 90 days)")
+    due_before = filters.DateFilter(
+        field_name="due_on",
+        lookup_expr="lte",
+        label="Due by",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    overdue = filters.BooleanFilter(method="filter_overdue", label="Overdue", widget=YesNoAny)
+    stale = filters.BooleanFilter(
+        method="filter_stale", label="Stale (no update in 90 days)", widget=YesNoAny
+    )
+    unassigned = TickFilter(method="filter_unassigned", label="No one responsible")
+    undated = TickFilter(field_name="due_on", lookup_expr="isnull", label="No due date")
+
+    def filter_pair(self, queryset, name, value):
+        return queryset.for_pair(value.first.code, value.second.code)
 
     def filter_due_within(self, queryset, name, value):
         start = today()
@@ -219,3 +382,6 @@ class FollowUpBoardFilter(FollowUpActionFilter):
 
     def filter_stale(self, queryset, name, value):
         return queryset.filter(is_stale()) if value else queryset.exclude(is_stale())
+
+    def filter_unassigned(self, queryset, name, value):
+        return queryset.filter(responsible_state=None, responsible_organization=None)

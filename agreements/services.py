@@ -351,6 +351,43 @@ def action_record_update(
     return update
 
 
+@transaction.atomic
+def action_assign(
+    *,
+    action: FollowUpAction,
+    responsible_state: State | None,
+    responsible_organization=None,
+    responsible_contact=None,
+    due_on: datetime.date | None = None,
+) -> FollowUpAction:
+    """Say who answers for a follow-up (state, organization, contact) and by when; the model's
+    own validation decides what is acceptable, as in the admin and the API."""
+    locked = FollowUpAction.objects.select_for_update().get(pk=action.pk)
+    locked.responsible_state = responsible_state
+    locked.responsible_organization = responsible_organization
+    locked.responsible_contact = responsible_contact
+    locked.due_on = due_on
+    if due_on is not None and due_on < locked.agreed_on:
+        # The database's check says this too, but without naming the field it is about.
+        raise ValidationError(
+            {
+                "due_on": "The due date cannot be before the day it was agreed "
+                f"({locked.agreed_on:%-d %B %Y})."
+            }
+        )
+    locked.full_clean()
+    locked.save(
+        update_fields=[
+            "responsible_state",
+            "responsible_organization",
+            "responsible_contact",
+            "due_on",
+            "updated_at",
+        ]
+    )
+    return locked
+
+
 def validate_action_update(
     *, action: FollowUpAction, note: str, happened_on: datetime.date, to_status: str = ""
 ) -> None:

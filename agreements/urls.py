@@ -5,6 +5,7 @@ from agreements import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("follow-ups/", views.follow_up_board, name="follow-up-board"),
+    path("follow-ups/<int:pk>/", views.follow_up_page, name="follow-up-page"),
     path("instruments/<int:pk>/", views.instrument_detail, name="instrument-page"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-page"),
     path("relations/<str:pair>/", views.relationship, name="relationship"),

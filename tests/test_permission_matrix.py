@@ -70,6 +70,8 @@ MATRIX = {
     # The managers' pages
     "home": ("/", SAFE),
     "follow-up-board": ("/follow-ups/", SAFE),
+    # Managers and analysts move a follow-up on from its page; consumers only read it
+    "follow-up-page": ("/follow-ups/{action}/", {**SAFE, "POST": "LFYYY"}),
     "instrument-page": ("/instruments/{instrument}/", SAFE),
     "meeting-page": ("/meetings/{meeting}/", SAFE),
     "relationship": ("/relations/KZ-IL/", SAFE),

@@ -12,7 +12,9 @@ from agreements.api.csv_export import csv_lines
 from agreements.api.pagination import CappedCountPaginator
 from agreements.filters import FollowUpBoardFilter
 from agreements.models import (
+    DUE_SOON_DAYS,
     FollowUpAction,
+    State,
     is_due_soon,
     is_open,
     is_overdue,
@@ -22,6 +24,7 @@ from agreements.models import (
 from agreements.models.pairs import (
     pair_rows_for_list,
 )
+from agreements.models.reference import in_display_order
 
 BOARD_PAGE_SIZE = 100
 
@@ -75,6 +78,14 @@ def follow_up_board(request):
     query.pop("page", None)
     page_query = query.urlencode()
     query["format"] = "csv"
+    # One pass for the three, over the open ones only: for a pair, an index holds all that is
+    # counted.
+    counts = selected.filter(is_open()).aggregate(
+        overdue=Count(id_column, filter=is_overdue()),
+        due_soon=Count(id_column, filter=is_due_soon()),
+        stale=Count(id_column, filter=is_stale(action=id_column)),
+    )
+    given = board.form.cleaned_data if error is None and board.is_valid() else {}
     return render(
         request,
         "agreements/follow_up_board.html",
@@ -85,15 +96,73 @@ def follow_up_board(request):
             "error": error,
             "csv_url": f"{request.path}?{query.urlencode()}",
             "page_query": page_query,
-            # One pass for the three, over the open ones only: for a pair, an index holds
-            # all that is counted.
-            "counts": selected.filter(is_open()).aggregate(
-                overdue=Count(id_column, filter=is_overdue()),
-                due_soon=Count(id_column, filter=is_due_soon()),
-                stale=Count(id_column, filter=is_stale(action=id_column)),
-            ),
+            "counts": counts,
+            "sentence": board_sentence(given, page.paginator, counts) if given else "",
+            "filters_set": sum(1 for value in given.values() if value not in (None, "", [])),
+            # Offered by name in the pair's and the responsible state's boxes.
+            "states": State.objects.only("code", "name"),
         },
     )
+
+
+# The tick-box filters, as the sentence above the board says them after "with".
+WITH_WORDS = {"unassigned": "no one responsible", "undated": "no due date"}
+
+
+def board_sentence(given: dict, paginator, counts: dict) -> str:
+    """What the board shows, in one sentence: "4 open follow-ups between Kazakhstan and Israel,
+    all stale." `given`: the filter form's cleaned data; `counts`: the open ones' signals."""
+    count = paginator.count
+    statuses = given.get("status") or []
+    adjectives = [word for word in ("overdue", "stale") if given.get(word) is True]
+    if set(statuses) == set(FollowUpAction.OPEN_STATUSES):
+        adjectives.append("open")
+    elif statuses:
+        chosen = [name.lower() for code, name in FollowUpAction.Status.choices if code in statuses]
+        adjectives.append(" or ".join(chosen))
+    if getattr(paginator, "count_is_capped", False):
+        number = f"More than {count - 1:,}"
+    else:
+        number = f"{count:,}" if count else "No"
+    noun = "follow-up" if count == 1 else "follow-ups"
+    words = [number, *adjectives, noun]
+    pair = given.get("pair")
+    if pair:
+        first, second = in_display_order(pair.first, pair.second)  # the pair's one name order
+        words.append(f"between {first.name} and {second.name}")
+    with_ = [
+        f"{responsible} responsible"
+        for responsible in (given.get("responsible_state"), given.get("responsible_organization"))
+        if responsible
+    ]
+    with_ += [words_ for name, words_ in WITH_WORDS.items() if given.get(name)]
+    if with_:
+        words.append("with " + " and ".join(with_))
+    if given.get("due_within"):
+        words.append(f"due within {given['due_within']} days")
+    if given.get("due_before"):
+        words.append(f"due by {given['due_before']:%-d %B %Y}")
+    if given.get("q"):
+        words.append(f"matching “{given['q']}”")
+    sentence = " ".join(words)
+    negated = [word for word in ("overdue", "stale") if given.get(word) is False]
+    if negated:
+        sentence += ", neither overdue nor stale" if len(negated) == 2 else f", not {negated[0]}"
+    signals = [
+        (counts["overdue"], "overdue", given.get("overdue") is True),
+        (
+            counts["due_soon"],
+            f"due within {DUE_SOON_DAYS} days",
+            int(given.get("due_within") or DUE_SOON_DAYS + 1) <= DUE_SOON_DAYS,
+        ),
+        (counts["stale"], "stale", given.get("stale") is True),
+    ]
+    said = [
+        "all " + label if n == count else f"{n:,} {label}"
+        for n, label, implied in signals
+        if n and not implied
+    ]
+    return sentence + (", " + ", ".join(said) if said and count else "") + "."
 
 
 def board_queryset():
@@ -128,6 +197,7 @@ def board_line(action: FollowUpAction) -> dict:
     origin = action.origin_meeting or action.origin_instrument
     return {
         "action": action,
+        "url": reverse("follow-up-page", args=[action.pk]),
         "signal": signal,
         "is_overdue": action.is_overdue,
         "is_due_soon": action.is_due_soon,
