@@ -1,55 +1,14 @@
-"""A manager in a real browser: Debian's Chromium driven by Playwright against a live server.
-
-Skipped where /usr/bin/chromium is missing (a laptop without it), except in CI, where `.ci/run`
-installs it and a missing browser fails. Never `playwright install`: no browser is downloaded.
-"""
+"""A manager in a real browser (see conftest.py): the Kazakhstan–Israel story and the board."""
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from agreements.demo import load_demo
 from agreements.models import FollowUpAction, Meeting, today
 from tests.factories import UserFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-pytestmark = [
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="Debian's chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's event loop shares the test thread with the ORM calls of the fixtures.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    # Django keeps a connection per context, and Playwright runs the test in a context of its
-    # own: close what is open on either side, or a connection is left behind, holding the test
-    # database open when pytest drops it.
-    connections.close_all()
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-        connections.close_all()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
