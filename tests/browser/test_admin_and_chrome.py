@@ -84,7 +84,7 @@ def test_analyst_changes_a_status_with_the_calendar_widget(watched_page, live_se
     )
 
 
-def test_manager_copies_the_calendar_address_and_logs_out(watched_page, live_server):
+def test_manager_copies_the_calendar_address_and_logs_out(watched_page, live_server, air_services):
     UserFactory(username="maya", role="manager", password="a-long-test-password")
     page = watched_page(permissions=["clipboard-read", "clipboard-write"])
     log_in(page, f"{live_server.url}/", "maya")
