@@ -7,6 +7,8 @@ and writes nothing. `services.instrument_promote_if_due` acts on the answer.
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
+
 from agreements.models import Instrument, PartyAction
 
 Rule = Instrument.EntryIntoForceRule
@@ -95,7 +97,7 @@ def project_terms(
         return Projection(signed_on, missing, "Enters into force on signature.")
 
     if rule == Rule.FIXED_DATE:
-        return Projection(fixed_on, missing, f"Enters into force on {fixed_on:%-d %B %Y}.")
+        return Projection(fixed_on, missing, f"Enters into force on {date_format(fixed_on)}.")
 
     waiting_for = [
         MissingStep("notification", code, name) for code, name in parties if code not in notified_on

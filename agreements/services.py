@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from agreements.models import (
     ActionUpdate,
@@ -161,7 +162,7 @@ def instrument_transition(
     if latest and on < latest.happened_on:
         raise ValidationError(
             {
-                "date": f"The date cannot be before {latest.happened_on:%-d %B %Y}, "
+                "date": f"The date cannot be before {date_format(latest.happened_on)}, "
                 f"when it became {latest.get_to_status_display().lower()}."
             }
         )

@@ -141,14 +141,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en"
+# British English: dates read "27 Jan 2026" everywhere (admin, pages, messages), the calendar
+# widget's week starts on Monday. What is typed into a date field is ISO first (2026-01-27, which
+# the calendar widget writes and no reader misreads), see bilateral/formats/.
+LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["bilateral.formats"]
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# whitenoise serves the static files (compressed, cached forever under hashed names) in production.
+# With DEBUG off nothing else serves them: whitenoise does (compressed, cached forever under
+# hashed names in production, after `collectstatic`; straight from the apps' folders otherwise, for
+# a staging server or a look at the 404 page that never ran `collectstatic`).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -292,12 +298,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
-if IS_PRODUCTION:
-    # The application serves its own static files, collected by `collectstatic` into STATIC_ROOT.
+if not DEBUG:
+    # The application serves its own static files whenever Django's development server does not.
     MIDDLEWARE.insert(
         MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
         "whitenoise.middleware.WhiteNoiseMiddleware",
     )
+    WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+
+if IS_PRODUCTION:
     # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (see docs/deploy.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

@@ -10,6 +10,7 @@ admin.site.index_title = "From intent to in force"
 # The lists are wide (parties, dates, projections): give them the whole page.
 admin.site.enable_nav_sidebar = False
 admin.site.site_url = "/"  # "View site": the managers' pages
+admin.site.empty_value_display = "—"  # as on the pages
 
 handler404 = views.page_not_found
 handler500 = views.server_error

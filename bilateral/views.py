@@ -12,7 +12,6 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
-from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -21,6 +20,9 @@ DATABASE_DOWN = (
     "the service resumes by itself when the database is back."
 )
 SERVER_ERROR = "Something went wrong on our side. Nothing was changed; the error has been logged."
+NOT_FOUND = (
+    "There is no page at this address. It may have been mistyped, or what it showed was deleted."
+)
 
 
 def _database_problem() -> str:
@@ -83,16 +85,21 @@ def server_error(request):
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=status)
     else:
-        # The template uses no context processor: they would ask the database for the user.
-        html = loader.get_template("error.html").render({"title": title, "message": message})
-        response = HttpResponse(html, status=status)
+        response = _error_page(title, message, status=status)
     if outage:
         response["Retry-After"] = "30"
     return response
 
 
 def page_not_found(request, exception):
-    """Django's handler404: JSON under /api/ (a path no route matches), the usual page elsewhere."""
+    """Django's handler404 (with DEBUG off): JSON under /api/ (a path no route matches), our own
+    page elsewhere, with the way back."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "No such page of the API."}, status=404)
-    return defaults.page_not_found(request, exception)
+    return _error_page("Page not found", NOT_FOUND, status=404)
+
+
+def _error_page(title: str, message: str, *, status: int) -> HttpResponse:
+    # The template uses no context processor: they would ask the database for the user.
+    html = loader.get_template("error.html").render({"title": title, "message": message})
+    return HttpResponse(html, status=status)

@@ -306,7 +306,7 @@ def test_status_form_shows_the_services_refusal_on_the_date(db, client_as):
     )
 
     assert response.context["adminform"].form.errors == {
-        "date": ["The date cannot be before 10 January 2026, when it became proposed."]
+        "date": ["The date cannot be before 10 Jan 2026, when it became proposed."]
     }
     assert instrument.status_changes.count() == 1
 

@@ -78,5 +78,5 @@ def test_home_and_relationship_pages_give_the_secret_urls(demo, client_as):
     home = client.get("/").content.decode()
     pair = client.get("/relations/KZ-IL/").content.decode()
 
-    assert "/calendar/" in home and ".ics</code>" in home
-    assert '/KZ-IL.ics">Calendar (.ics)</a>' in pair
+    assert "/calendar/" in home and '.ics" id="calendar-address">' in home
+    assert '/IL-KZ.ics" id="calendar-address">Calendar (.ics)</a>' in pair

@@ -72,7 +72,7 @@ def test_digest_goes_to_managers_and_to_each_contact(known_set, settings):
     manager = by_address["manager@example.org"]
     assert manager.subject == "Bilateral: 1 became overdue, 1 due within 14 days"
     assert manager.body == (
-        "Hello dana,\n\nThis week in Bilateral (27 November 2026):\n\n"
+        "Hello dana,\n\nThis week in Bilateral (27 Nov 2026):\n\n"
         "Became overdue:\n"
         "- Exchange draft texts (due 24 Nov 2026; agreed at Official visit)\n\n"
         "Due within 14 days:\n"

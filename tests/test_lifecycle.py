@@ -136,7 +136,7 @@ def test_transition_dated_before_the_current_status_is_refused(db):
         instrument_transition(instrument=instrument, to="signed", on=D(2026, 1, 9))
 
     assert refused.value.message_dict == {
-        "date": ["The date cannot be before 10 January 2026, when it became proposed."]
+        "date": ["The date cannot be before 10 Jan 2026, when it became proposed."]
     }
 
 

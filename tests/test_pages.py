@@ -71,7 +71,7 @@ def test_a_non_binding_instrument_is_in_effect(demo, client_as):
         "change": memorandum.status_changes.last(),
         "state": "current",
     }
-    assert "In effect since <strong>27 January 2026</strong>." in page
+    assert "In effect since <strong>27 Jan 2026</strong>." in page
     assert "Edit in the admin" in page
 
 

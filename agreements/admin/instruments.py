@@ -6,11 +6,13 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AdminDateWidget, FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from agreements import services
@@ -80,6 +82,12 @@ class PartyActionInline(admin.TabularInline):
     extra = 0
     fields = ["state", "action", "taken_on", "reference", "note"]
     autocomplete_fields = ["state"]
+    # Django's default text area (40 columns, 10 rows) pushed the row past the right edge of a
+    # 1366-pixel screen; a note here is a line or two.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 26})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 16})},
+    }
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("state")
@@ -117,14 +125,14 @@ class StatusChangeInline(admin.TabularInline):
     @admin.display(description="recorded")
     def recorded(self, change):
         who = change.recorded_by.get_username() if change.recorded_by else "Bilateral (its rule)"
-        return f"{timezone.localtime(change.recorded_at):%Y-%m-%d %H:%M} by {who}"
+        return f"{date_format(timezone.localtime(change.recorded_at), 'DATETIME_FORMAT')} by {who}"
 
     @admin.display(description="retracted")
     def retraction(self, change):
         if not change.is_retracted:
             return ""
         who = change.retracted_by.get_username() if change.retracted_by else "?"
-        return f"Retracted {timezone.localtime(change.retracted_at):%Y-%m-%d} by {who}: " + (
+        return f"Retracted {date_format(timezone.localtime(change.retracted_at))} by {who}: " + (
             change.retraction_reason
         )
 
@@ -238,7 +246,8 @@ class InstrumentAdmin(LongTitlesAdmin):
             )
         change = services.instrument_promote_if_due(instrument=form.instance)
         if change:
-            messages.info(request, f"It entered into force under its rule on {change.happened_on}.")
+            on = date_format(change.happened_on)
+            messages.info(request, f"It entered into force under its rule on {on}.")
 
     @admin.display(description="parties")
     def party_codes(self, instrument):
@@ -256,7 +265,9 @@ class InstrumentAdmin(LongTitlesAdmin):
     def missing_steps_list(self, instrument):
         steps = instrument.missing_steps
         if not steps:
-            return "None" if instrument.entry_into_force_rule else "The rule is not recorded."
+            if not instrument.entry_into_force_rule:
+                return "The rule is not recorded."
+            return "Nothing: every step its rule needs is recorded."
         return format_html(
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((s,) for s in steps))
         )

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Case, F, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from agreements.models.dates import DUE_SOON_DAYS, STALE_AFTER_DAYS, today
 from agreements.models.instruments import Instrument
@@ -250,4 +251,4 @@ class ActionUpdate(models.Model):
         verbose_name = "progress update"
 
     def __str__(self):
-        return f"{self.happened_on}: {self.note[:60]}"
+        return f"{date_format(self.happened_on)}: {self.note[:60]}"

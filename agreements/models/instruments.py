@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from agreements.models.dates import today
 from agreements.models.meetings import Meeting
@@ -345,8 +346,12 @@ class PartyAction(models.Model):
             ),
         ]
 
+    # The steps that follow a signature: none of them can come before it.
+    AFTER_SIGNATURE = (Action.RATIFICATION, Action.APPROVAL, Action.NOTIFICATION)
+
     def __str__(self):
-        return f"{self.state_id} {self.get_action_display().lower()} on {self.taken_on}"
+        action = self.get_action_display().lower()
+        return f"{self.state_id} {action} on {date_format(self.taken_on)}"
 
     def clean(self):
         if self.instrument_id and self.state_id:
@@ -361,6 +366,35 @@ class PartyAction(models.Model):
         if self.taken_on and self.taken_on > today():
             raise ValidationError(
                 {"taken_on": "An action that has not happened yet cannot be recorded."}
+            )
+        self._refuse_acting_before_the_instrument()
+
+    def _refuse_acting_before_the_instrument(self):
+        """No party acts on an instrument before its intent was stated (the first entry of its
+        history), nor ratifies, approves or notifies before it was signed."""
+        if not (self.instrument_id and self.taken_on):
+            return
+        intent = (
+            StatusChange.objects.filter(instrument_id=self.instrument_id)
+            .effective()
+            .in_world_order()
+            .values_list("happened_on", flat=True)
+            .first()
+        )
+        if intent and self.taken_on < intent:
+            raise ValidationError(
+                {
+                    "taken_on": f"The intent to conclude this instrument was first stated on "
+                    f"{date_format(intent)}: no party can act on it before that."
+                }
+            )
+        signed_on = self.instrument.signed_on
+        if self.action in self.AFTER_SIGNATURE and signed_on and self.taken_on < signed_on:
+            raise ValidationError(
+                {
+                    "taken_on": f"{self.get_action_display()} cannot come before the signature "
+                    f"on {date_format(signed_on)}."
+                }
             )
 
 
@@ -485,7 +519,7 @@ class StatusChange(models.Model):
 
     def __str__(self):
         label = self.get_to_status_display()
-        return f"{label} on {self.happened_on}"
+        return f"{label} on {date_format(self.happened_on)}"
 
     @property
     def is_retracted(self) -> bool:

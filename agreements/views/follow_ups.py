@@ -209,10 +209,11 @@ def board_line(action: FollowUpAction) -> dict:
         "origin_url": reverse(
             "meeting-page" if action.origin_meeting_id else "instrument-page", args=[origin.pk]
         ),
-        "agreed_on": action.agreed_on.isoformat(),
-        "due_on": action.due_on.isoformat() if action.due_on else "",
+        # Dates as dates: the page shows them in the locale's format, the CSV in ISO.
+        "agreed_on": action.agreed_on,
+        "due_on": action.due_on,
         "status": action.get_status_display(),
-        "last_update": action.last_activity_on.isoformat(),
+        "last_update": action.last_activity_on,
     }
 
 

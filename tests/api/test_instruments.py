@@ -171,7 +171,7 @@ def test_transition_refuses_a_date_before_the_current_status(db, analyst):
 
     assert (response.status_code, response.json()) == (
         400,
-        {"date": ["The date cannot be before 10 January 2026, when it became proposed."]},
+        {"date": ["The date cannot be before 10 Jan 2026, when it became proposed."]},
     )
 
 

@@ -4,9 +4,9 @@ and moves it on from its own page, in Debian's Chromium (fixtures: `test_manager
 import pytest
 
 from agreements.models import FollowUpAction
-from tests.browser.test_manager_journey import browser, page, pytestmark, world  # noqa: F401
+from tests.browser.test_manager_journey import page, pytestmark, world  # noqa: F401
 
-# Chromium asks every site for /favicon.ico; the favicon arrives with another branch of issue 14.
+# Chromium asks every site for /favicon.ico unless a page links its icon (DRF's pages do not).
 NOT_OURS = ("/favicon.ico",)
 
 

@@ -1,55 +1,14 @@
-"""A manager in a real browser: Debian's Chromium driven by Playwright against a live server.
-
-Skipped where /usr/bin/chromium is missing (a laptop without it), except in CI, where `.ci/run`
-installs it and a missing browser fails. Never `playwright install`: no browser is downloaded.
-"""
+"""A manager in a real browser (see conftest.py): the Kazakhstan–Israel story and the board."""
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
-from django.db import connections
 
 from agreements.demo import load_demo
 from agreements.models import FollowUpAction, Meeting, today
 from tests.factories import UserFactory
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-pytestmark = [
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and not os.environ.get("CI"),
-        reason="Debian's chromium is not installed (apt-get install chromium)",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's event loop shares the test thread with the ORM calls of the fixtures.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    # Django keeps a connection per context, and Playwright runs the test in a context of its
-    # own: close what is open on either side, or a connection is left behind, holding the test
-    # database open when pytest drops it.
-    connections.close_all()
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-        connections.close_all()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
@@ -77,11 +36,12 @@ def page(browser, live_server, world):
 
 
 def test_manager_follows_the_kazakhstan_israel_story(page, live_server):
-    assert page.inner_text("h1") == "Where every relationship stands"
+    assert page.inner_text("h1") == "What needs you"
     assert "Overdue by 12 days" in page.inner_text("main")
 
     page.click("text=Israel–Kazakhstan")
-    assert page.inner_text("h1") == "Israel – Kazakhstan"
+    assert page.inner_text("h1") == "Israel–Kazakhstan"
+    assert page.inner_text(".headline").startswith("Nothing is in force between Israel and")
     signed = page.locator(".stage.status-signed")
     assert signed.locator(".count").inner_text() == "5"
 
@@ -123,3 +83,36 @@ def test_manager_reads_the_board_on_a_phone(browser, live_server, world):
     first = phone.locator("table.board tbody tr").first
     assert first.locator("td").first.evaluate("cell => getComputedStyle(cell).display") == "block"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_manager_sees_what_needs_them_and_acts_on_it(watched_page, live_server, world):
+    """Home flags KZ-IL for its stale and unassigned promises; the manager opens one, moves it
+    to in progress, and the home page's line changes."""
+    page = watched_page()
+    page.goto(f"{live_server.url}/")
+    page.fill("#id_username", "maya")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.wait_for_load_state("load")
+
+    line = page.locator("li.relation", has_text="Israel–Kazakhstan")
+    assert "5 open promises: 1 overdue, all stale, 4 without an owner, 4 undated" in (
+        line.inner_text()
+    )
+    assert line.get_attribute("class") == "relation overdue"
+
+    page.click("text=Israel–Kazakhstan")
+    page.click(".columns >> text=Convene the Kazakhstan–Israel Joint Economic Commission")
+    page.wait_for_load_state("load")
+    page.fill("#id_note", "The commission's secretariats agreed on an agenda.")
+    page.select_option("#id_to_status", "in_progress")
+    page.click("#add-update button[type=submit]")
+    page.wait_for_load_state("load")
+    assert page.text_content(".kicker") == "Follow-up · In progress"
+
+    page.click("header >> text=Relationships")
+    page.wait_for_load_state("load")
+    line = page.locator("li.relation", has_text="Israel–Kazakhstan")
+    assert "5 open promises: 1 overdue, 4 stale, 4 without an owner, 4 undated" in (
+        line.inner_text()
+    )
