@@ -15,21 +15,18 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import connection
-from django.db.models import Q, Sum
 
 from agreements.models import (
     DUE_SOON_DAYS,
     STALE_AFTER_DAYS,
     FollowUpAction,
-    FollowUpPairCount,
     Instrument,
-    InstrumentPairCount,
     today,
 )
 from agreements.models.reference import ordered_pair
 
 # Signed (or applied) and not yet in force: waiting on a party's step or on the date its rule sets.
-WAITING_STATUSES = [Instrument.Status.SIGNED.value, Instrument.Status.PROVISIONALLY_APPLIED.value]
+WAITING_STATUSES = (str(Instrument.Status.SIGNED), str(Instrument.Status.PROVISIONALLY_APPLIED))
 # The road from intent to in force, in the order the line reads it.
 ROAD = [
     Instrument.Status.PROPOSED,
@@ -55,11 +52,8 @@ class Attention:
     unassigned: int = 0
     undated: int = 0
     next_due: datetime.date | None = None
-
-    @cached_property
-    def waiting(self) -> int:
-        """Instruments signed (or provisionally applied) and not yet in force."""
-        return sum(self.instruments.get(status, 0) for status in WAITING_STATUSES)
+    # Instruments signed (or provisionally applied) and not yet in force.
+    waiting: int = 0
 
     @property
     def needs_attention(self) -> bool:
@@ -113,91 +107,98 @@ class Attention:
 
 def attention_by_pair(pair: tuple[str, str] | None = None) -> dict[tuple[str, str], Attention]:
     """Every relationship with anything recorded (or just `pair`), keyed by its stored codes.
-    Three queries: instrument counts, follow-up counts, and the date-relative counts."""
+
+    One query, one row per pair: a busy world has a few thousand pairs and each has up to nine
+    instrument counts and a dozen follow-up counts, which PostgreSQL adds up faster than Python."""
     on = today()
-    found: dict[tuple[str, str], Attention] = {}
-
-    def entry(code_a: str, code_b: str) -> Attention:
-        key = (code_a, code_b)
-        if key not in found:
-            found[key] = Attention(key)
-        return found[key]
-
-    instrument_counts = InstrumentPairCount.objects.filter(instruments__gt=0)
-    follow_up_counts = FollowUpPairCount.objects.filter(
-        actions__gt=0, status__in=FollowUpAction.OPEN_STATUSES
-    )
-    if pair:
-        instrument_counts = instrument_counts.of(*pair)
-        follow_up_counts = follow_up_counts.of(*pair)
-    for code_a, code_b, status, count in instrument_counts.values_list(
-        "state_a", "state_b", "status", "instruments"
-    ):
-        entry(code_a, code_b).instruments[status] = count
-    for row in follow_up_counts.values("state_a", "state_b").annotate(
-        open=Sum("actions"),
-        undated=Sum("actions", filter=Q(is_dated=False), default=0),
-        unassigned=Sum("actions", filter=Q(is_assigned=False), default=0),
-    ):
-        counted = entry(row["state_a"], row["state_b"])
-        counted.open, counted.undated = row["open"], row["undated"]
-        counted.unassigned = row["unassigned"]
-    # Every dated open follow-up is overdue and every open one stale, but for the recent few.
-    for counted in found.values():
-        counted.overdue = counted.open - counted.undated
-        counted.stale = counted.open
-    for code_a, code_b, not_overdue, due_soon, fresh, next_due in _recent_follow_ups(on, pair):
-        counted = entry(code_a, code_b)
-        counted.overdue -= not_overdue
-        counted.due_soon, counted.next_due = due_soon, next_due
-        counted.stale -= fresh
-    return found
-
-
-def _recent_follow_ups(on: datetime.date, pair: tuple[str, str] | None):
-    """Per pair with any: open follow-ups due from today on (not overdue), of those the ones due
-    within the window, those agreed or updated since the stale cutoff (not stale), and the next
-    due date.
-
-    SQL of its own: the union of three short index ranges, which the ORM cannot group."""
-    cutoff = on - datetime.timedelta(days=STALE_AFTER_DAYS)
-    only_pair = "AND p.state_a = %(a)s AND p.state_b = %(b)s" if pair else ""
+    only_pair = "AND state_a = %(a)s AND state_b = %(b)s" if pair else ""
+    recent = _RECENT.format(only_pair="AND p.state_a = %(a)s AND p.state_b = %(b)s" if pair else "")
     a, b = ordered_pair(*pair) if pair else ("", "")
-    open_statuses = [str(status) for status in FollowUpAction.OPEN_STATUSES]
     sql = f"""
-        SELECT state_a, state_b,
-               count(DISTINCT action_id) FILTER (WHERE due_on >= %(on)s),
-               count(DISTINCT action_id) FILTER (WHERE due_on BETWEEN %(on)s AND %(soon)s),
-               count(DISTINCT action_id) FILTER (WHERE fresh),
-               min(due_on)
-        FROM (
-            SELECT p.state_a, p.state_b, p.action_id, p.due_on, false AS fresh
-            FROM agreements_followuppair p
-            WHERE p.status = ANY(%(open)s) AND p.due_on IS NOT NULL AND p.due_on >= %(on)s
-                {only_pair}
-            UNION ALL
-            SELECT p.state_a, p.state_b, p.action_id, NULL, true
-            FROM agreements_followuppair p
-            WHERE p.status = ANY(%(open)s) AND p.agreed_on >= %(cutoff)s {only_pair}
-            UNION ALL
-            SELECT p.state_a, p.state_b, p.action_id, NULL, true
-            FROM agreements_followuppair p
-            JOIN (
-                SELECT DISTINCT action_id FROM agreements_actionupdate
-                WHERE happened_on >= %(cutoff)s
-            ) updated USING (action_id)
-            WHERE p.status = ANY(%(open)s) {only_pair}
-        ) recent
-        GROUP BY 1, 2
+        WITH instruments AS (
+            SELECT state_a, state_b,
+                   -- The two arrays see the rows in the same order: status i has count i.
+                   array_agg(status) AS status_codes, array_agg(instruments) AS per_status,
+                   coalesce(sum(instruments) FILTER (WHERE status = ANY(%(waiting)s)), 0)
+                       AS waiting
+            FROM agreements_instrumentpaircount
+            WHERE instruments > 0 {only_pair}
+            GROUP BY 1, 2
+        ), follow_ups AS (
+            SELECT state_a, state_b, sum(actions) AS open,
+                   coalesce(sum(actions) FILTER (WHERE NOT is_dated), 0) AS undated,
+                   coalesce(sum(actions) FILTER (WHERE NOT is_assigned), 0) AS unassigned
+            FROM agreements_followuppaircount
+            WHERE actions > 0 AND status = ANY(%(open)s) {only_pair}
+            GROUP BY 1, 2
+        ), recent AS ({recent})
+        SELECT state_a, state_b, i.status_codes, i.per_status, coalesce(i.waiting, 0),
+               coalesce(f.open, 0), coalesce(f.undated, 0), coalesce(f.unassigned, 0),
+               coalesce(r.not_overdue, 0), coalesce(r.due_soon, 0), coalesce(r.fresh, 0),
+               r.next_due
+        FROM instruments i
+        FULL JOIN follow_ups f USING (state_a, state_b)
+        FULL JOIN recent r USING (state_a, state_b)
     """
     params = {
+        "waiting": list(WAITING_STATUSES),
         "on": on,
         "soon": on + datetime.timedelta(days=DUE_SOON_DAYS),
-        "cutoff": cutoff,
-        "open": open_statuses,
+        "cutoff": on - datetime.timedelta(days=STALE_AFTER_DAYS),
+        "open": [str(status) for status in FollowUpAction.OPEN_STATUSES],
         "a": a,
         "b": b,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    found = {}
+    for row in rows:
+        (code_a, code_b, codes, counts, waiting, open_, undated, unassigned) = row[:8]
+        not_overdue, due_soon, fresh, next_due = row[8:]
+        # Every dated open follow-up is overdue and every open one stale, but for the recent few.
+        found[(code_a, code_b)] = Attention(
+            (code_a, code_b),
+            instruments=dict(zip(codes or [], counts or [], strict=True)),
+            waiting=waiting,
+            open=open_,
+            undated=undated,
+            unassigned=unassigned,
+            overdue=open_ - undated - not_overdue,
+            due_soon=due_soon,
+            stale=open_ - fresh,
+            next_due=next_due,
+        )
+    return found
+
+
+# Per pair with any: open follow-ups due from today on (not overdue), of those the ones due
+# within the window, those agreed or updated since the stale cutoff (not stale), and the next due
+# date: the union of three short index ranges.
+_RECENT = """
+    SELECT state_a, state_b,
+           count(DISTINCT action_id) FILTER (WHERE due_on >= %(on)s) AS not_overdue,
+           count(DISTINCT action_id) FILTER (WHERE due_on BETWEEN %(on)s AND %(soon)s)
+               AS due_soon,
+           count(DISTINCT action_id) FILTER (WHERE fresh) AS fresh,
+           min(due_on) AS next_due
+    FROM (
+        SELECT p.state_a, p.state_b, p.action_id, p.due_on, false AS fresh
+        FROM agreements_followuppair p
+        WHERE p.status = ANY(%(open)s) AND p.due_on IS NOT NULL AND p.due_on >= %(on)s
+            {only_pair}
+        UNION ALL
+        SELECT p.state_a, p.state_b, p.action_id, NULL, true
+        FROM agreements_followuppair p
+        WHERE p.status = ANY(%(open)s) AND p.agreed_on >= %(cutoff)s {only_pair}
+        UNION ALL
+        SELECT p.state_a, p.state_b, p.action_id, NULL, true
+        FROM agreements_followuppair p
+        JOIN (
+            SELECT DISTINCT action_id FROM agreements_actionupdate
+            WHERE happened_on >= %(cutoff)s
+        ) updated USING (action_id)
+        WHERE p.status = ANY(%(open)s) {only_pair}
+    ) recent
+    GROUP BY 1, 2
+"""

@@ -130,6 +130,7 @@ def test_attention_in_words():
     entry = Attention(
         ("IL", "KZ"),
         instruments={"proposed": 1, "signed": 5},
+        waiting=5,
         open=4,
         stale=4,
         unassigned=3,

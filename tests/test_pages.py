@@ -154,12 +154,11 @@ def test_relationship_page_queries_do_not_grow(demo, client_as, django_assert_nu
         make_instrument(title=f"Extra {number}")
     client = client_as("manager")
 
-    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the two states, 7 instruments
-    # counted per status, 8 open follow-ups counted, 9 those due, agreed or updated lately,
-    # 10 the latest of each status, 11 their parties, 12 their party actions, 13 meetings,
-    # 14 status changes, 15 the most urgent open follow-ups, 16 indicators, 17 sectors,
-    # 18 release
-    with django_assert_num_queries(18):
+    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the two states, 7 what needs
+    # attention (instruments per status, follow-ups counted), 8 the latest of each status,
+    # 9 their parties, 10 their party actions, 11 meetings, 12 status changes, 13 the most
+    # urgent open follow-ups, 14 indicators, 15 sectors, 16 release
+    with django_assert_num_queries(16):
         client.get("/relations/KZ-IL/")
 
 
@@ -201,11 +200,10 @@ def test_home_queries_do_not_grow(demo, client_as, django_assert_num_queries, ex
     )
     client = client_as("manager")
 
-    # 1 savepoint, 2 session, 3 user, 4-5 permissions, 6 instrument counts by pair and status,
-    # 7 open follow-ups counted by pair, 8 those due, agreed or updated lately, 9 the states,
-    # 10 each shown pair's latest meeting, 11 those meetings, 12 the most urgent follow-ups,
-    # 13 release
-    with django_assert_num_queries(13):
+    # 1 savepoint, 2 session, 3 user, 4-5 permissions, 6 what needs attention per pair
+    # (instruments per status, follow-ups counted), 7 the states, 8 each shown pair's latest
+    # meeting, 9 those meetings, 10 the most urgent follow-ups, 11 release
+    with django_assert_num_queries(11):
         client.get("/")
 
 
