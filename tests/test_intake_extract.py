@@ -25,12 +25,13 @@ FLOOR = {
     "people": {"precision": 1.0, "recall": 1.0},
 }
 FIELDS_FLOOR = {
-    ("instruments", "status"): 0.96,
-    ("instruments", "signed_on"): 0.87,
+    ("meetings", "kind"): 1.0,
+    ("meetings", "status"): 1.0,
+    ("meetings", "starts_on"): 0.93,
     ("instruments", "kind"): 1.0,
-    ("meetings", "kind"): 0.96,
-    ("meetings", "starts_on"): 0.83,
-    ("follow_ups", "due_on"): 0.66,
+    ("instruments", "status"): 1.0,
+    ("instruments", "signed_on"): 0.93,
+    ("follow_ups", "due_on"): 0.95,
 }
 DRAFT_KEYS = {"source", "pair", "meetings", "instruments", "follow_ups", "indicators", "people"}
 ITEM_KEYS = {

@@ -22,7 +22,7 @@ DAY_PATTERNS = [
     rf"\b\d{{1,2}}{ORD}(?:[–-]\d{{1,2}}{ORD})? (?:of )?{MONTHS},? \d{{4}}\b",
     r"\b\d{4}-\d{2}-\d{2}\b",
     r"\b\d{1,2}[./]\d{1,2}[./]\d{4}\b",
-    rf"\b{MONTHS} \d{{1,2}}{ORD}\b(?!,? \d{{4}})(?![.\d])",
+    rf"\b{MONTHS} \d{{1,2}}{ORD}\b(?!,? \d{{4}})(?!\.?\d)",
     rf"\b\d{{1,2}}{ORD} (?:of )?{MONTHS}(?!,? \d{{4}})",
     rf"\b(?:on|last|this|next) {WEEKDAYS}\b",
     r"\b(?:today|yesterday|tomorrow)\b",
@@ -31,10 +31,15 @@ DAY_RE = re.compile("|".join(f"(?:{pattern})" for pattern in DAY_PATTERNS))
 MONTH_YEAR_RE = re.compile(rf"\b(?:in |by |until |before )?(?:the end of )?({MONTHS}) (\d{{4}})\b")
 YEAR_END_RE = re.compile(r"\b(?:by|before|until|in|during) (?:the end of )?(\d{4})\b")
 RELATIVE_END_RE = re.compile(
-    r"\b(?:by|before) the end of (?:the |this )?(year|month)\b|\blater this (year)"
-    r"\b|\bnext year\b|\bwithin "
-    r"(\w+) months\b"
+    r"\b(?:by|before) the end of (?:the |this )?(?P<this>year|month)\b|\blater this "
+    r"(?P<later>year)\b|\b(?P<next>next year)\b|\bwithin (?P<months>\w+) months\b"
 )
+# Seasons as the northern hemisphere has them; the review page shows the date to correct.
+SEASON_RE = re.compile(
+    r"\b(?P<season>spring|summer|autumn|fall|winter) (?:of )?(?P<year>\d{4})\b", re.IGNORECASE
+)
+HALF_RE = re.compile(r"\b(?P<half>first|second) half of (?P<year>\d{4})\b", re.IGNORECASE)
+END_OF_MONTH_RE = re.compile(rf"\b(?:by|before) the end of (?P<month>{MONTHS})(?!,? \d)")
 SMALL_NUMBERS = {
     "one": 1,
     "two": 2,
@@ -103,6 +108,16 @@ def due_in(text: str, base: datetime.date) -> datetime.date | None:
         if re.search(r"\b(by|before|on|until|no later than|for)\s+$", text[: found.start]):
             has_year = re.search(r"\d{4}", found.text)
             return found.on if has_year else _future(found.on, base)
+    match = SEASON_RE.search(text)
+    if match:
+        year = int(match.group("year"))
+        season = match.group("season").lower()
+        if season == "winter":
+            return month_end(year + 1, 2)
+        return month_end(year, {"spring": 5, "summer": 8}.get(season, 11))
+    match = HALF_RE.search(text)
+    if match:
+        return month_end(int(match.group("year")), 6 if match.group("half") == "first" else 12)
     match = MONTH_YEAR_RE.search(text)
     if match:
         month = parse(f"1 {match.group(1)} {match.group(2)}", base)
@@ -111,20 +126,25 @@ def due_in(text: str, base: datetime.date) -> datetime.date | None:
     match = YEAR_END_RE.search(text)
     if match:
         return datetime.date(int(match.group(1)), 12, 31)
-    match = RELATIVE_END_RE.search(text)
+    match = END_OF_MONTH_RE.search(text)
     if match:
-        if match.group(1) == "year":
-            return datetime.date(base.year, 12, 31)
-        if match.group(1) == "month":
-            return month_end(base.year, base.month)
-        if match.group(2):
-            months = SMALL_NUMBERS.get(match.group(2).lower()) or (
-                int(match.group(2)) if match.group(2).isdigit() else 0
-            )
-            year, month = divmod(base.month - 1 + months, 12)
-            return month_end(base.year + year, month + 1)
-        return datetime.date(base.year + 1, 12, 31)
-    return None
+        month = parse(f"1 {match.group('month')} {base.year}", base)
+        if month:
+            end = month_end(base.year, month.month)
+            return end if end >= base else month_end(base.year + 1, month.month)
+    match = RELATIVE_END_RE.search(text)
+    if not match:
+        return None
+    if match.group("this") == "month":
+        return month_end(base.year, base.month)
+    if match.group("this") or match.group("later"):
+        return datetime.date(base.year, 12, 31)
+    if match.group("months"):
+        raw = match.group("months").lower()
+        months = SMALL_NUMBERS.get(raw) or (int(raw) if raw.isdigit() else 0)
+        year, month = divmod(base.month - 1 + months, 12)
+        return month_end(base.year + year, month + 1)
+    return datetime.date(base.year + 1, 12, 31)
 
 
 def _future(on: datetime.date, base: datetime.date) -> datetime.date:

@@ -50,6 +50,7 @@ class ReportResult:
     tallies: dict
     missed: dict  # kind -> expected titles not proposed
     invented: dict  # kind -> proposed titles not expected
+    wrong: list = field(default_factory=list)  # (kind, title, field, proposed, expected)
 
 
 def label(item: dict, kind: str) -> str:
@@ -110,7 +111,7 @@ def evaluate_report(text: str, expected: dict, name: str = "") -> ReportResult:
     draft = extract(
         text, published_on=datetime.date.fromisoformat(published) if published else None
     ).as_json()
-    tallies, missed, invented = {}, {}, {}
+    tallies, missed, invented, wrong = {}, {}, {}, []
     for kind in KINDS:
         proposed, wanted = draft[kind], expected.get(kind, [])
         pairs = pair_up(kind, proposed, wanted)
@@ -118,11 +119,23 @@ def evaluate_report(text: str, expected: dict, name: str = "") -> ReportResult:
         for name_ in CHECKED_FIELDS[kind]:
             tally.right[name_] = sum(_field_right(name_, proposed[i], wanted[j]) for i, j in pairs)
         tallies[kind] = tally
+        for i, j in pairs:
+            for name_ in CHECKED_FIELDS[kind]:
+                if not _field_right(name_, proposed[i], wanted[j]):
+                    wrong.append(
+                        (
+                            kind,
+                            label(wanted[j], kind),
+                            name_,
+                            proposed[i].get(name_),
+                            wanted[j].get(name_),
+                        )
+                    )
         paired_p = {i for i, _ in pairs}
         paired_e = {j for _, j in pairs}
         missed[kind] = [label(e, kind) for j, e in enumerate(wanted) if j not in paired_e]
         invented[kind] = [label(p, kind) for i, p in enumerate(proposed) if i not in paired_p]
-    return ReportResult(name, tallies, missed, invented)
+    return ReportResult(name, tallies, missed, invented, wrong)
 
 
 def evaluate_directory(directory: Path) -> tuple[dict, list[ReportResult]]:

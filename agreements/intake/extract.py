@@ -82,6 +82,18 @@ def split_sentences(text: str, base: datetime.date) -> list[Sentence]:
                 if offset <= m.start < offset + len(sentence_text)
             ]
             sentence.days = dates.days_in(sentence.text, base)
+            dateline = DATELINE_RE.match(sentence.text) or DATELINE_DATE_RE.match(sentence.text)
+            if dateline and sentence.days:
+                # "ANKARA, March 4 (Wire) - … on Tuesday signed": the dateline is when it was
+                # written; the events are dated in the sentence itself.
+                head = (
+                    sentence.text[: DATELINE_END_RE.search(sentence.text).end()]
+                    if (DATELINE_END_RE.search(sentence.text))
+                    else ""
+                )
+                sentence.days = [d for d in sentence.days if d.start >= len(head)] or (
+                    sentence.days if not head else []
+                )
             sentences.append(sentence)
     return sentences
 
@@ -215,8 +227,12 @@ NAMED_MEETING_RE = re.compile(
 FORUM_NAME_RE = re.compile(
     r"(?P<name>(?:[A-Z][\w’'\-–]*\s+){0,3}(?:[Bb]usiness|[Ii]nvestment) [Ff]orum)"
 )
-HEAD_OF_STATE_RE = re.compile(r"\b(?:President|King|Queen|Emir|Sultan|Crown Prince)\b")
+HEAD_OF_STATE_RE = re.compile(
+    r"\b(?:President|King|Queen|Emir|Sultan|Crown Prince)\b", re.IGNORECASE
+)
 CAPITAL_PLACE_RE = re.compile(r"\b(?:in|to|at)\s+$")
+DATELINE_DATE_RE = re.compile(r"^[A-Z][A-Za-z .'-]{2,30}, [^.]{4,25}? [–—-] ")
+DATELINE_END_RE = re.compile(r"^[^.]{4,60}? [–—-] ")
 DATELINE_RE = re.compile(r"^([A-Z][A-Z .'-]{2,30})(?:,|\s[–—-])")
 
 
@@ -265,7 +281,8 @@ STATUS_CUES = [
         "proposed",
         r"\b(?:statements? of intent|declarations? of intent) to conclude\b|\bagreed to "
         r"(?:work towards|pursue|conclude|prepare|draft|develop|explore)\b|\b(?:begin|start|launch|"
-        r"open) negotiations\b|\bintends? to sign\b|\b(?:will|would|plan to|"
+        r"open) negotiations\b|\bintends? to sign\b|\b(?:needs?|has|have|remains?|yet|still) to be "
+        r"(?:signed|ratified)\b|\b(?:will|would|plan to|"
         r"intend to|expect to|are expected to|is expected to|agreed to) sign\b|\bproposed\b",
     ),
     ("text_agreed", r"\binitial(?:l)?ed\b|\bfinali[sz]ed the text\b|\bagreed (?:on )?the text\b"),
@@ -369,20 +386,29 @@ FEEDER_RE = re.compile(
     r"designed|presented) as the (?:practical |main )?(?:feeder|basis|vehicle|input) for "
     r"(?P<target>[^,;.]+)"
 )
-FOLLOW_UP_STOP_RE = re.compile(
-    r",?\s+and (?!to\b)[a-z]+ed\b.*$|,\s*(?:which|while|as|with|where|and (?:the|both|they|he|she|"
-    r"it))\b.*$|\s+(?:by|before|no later than|within|until|at a convenient time|later this year)\b"
-    r".*$|\s+in (?:the (?:first|second) half of |spring |summer |autumn |winter )?(?:January|"
-    r"February|March|April|May|June|July|August|September|October|November|Decembe"
-    r"r)? ?\d{4}\b.*$|\s+(?:so that|in "
-    r"order to|as (?:part|a)\b).*$|\.\s*$"
+# Where a promise's clause ends ("…, and tasked their ministers to…" is another promise).
+CLAUSE_STOP_RE = re.compile(
+    r",?\s+and (?!to\b)[a-z]+ed\b.*$|,\s*(?:which|while|as|with|where|and (?:the|both|they|he|"
+    r"she|it))\b.*$|\s+(?:so that|in order to|as (?:part|a)\b).*$|\.\s*$"
 )
+# What a title leaves to the due date ("before the end of the year", "in 2027").
+DUE_STOP_RE = re.compile(
+    r"\s+(?:by|before|no later than|within|until|at a convenient time|later this year)\b.*$|"
+    r"\s+in (?:the (?:first|second) half of |spring |summer |autumn |winter )?(?:January|"
+    r"February|March|April|May|June|July|August|September|October|November|December)? ?"
+    r"\d{4}\b.*$"
+)
+
+
+def _clean_promise(what: str) -> str:
+    return DUE_STOP_RE.sub("", CLAUSE_STOP_RE.sub("", what.strip()).strip()).strip().rstrip(".")
+
+
 PERSON_TITLE = (
     r"(?:(?:First )?(?:Deputy |Vice )?(?:Prime Minister|Foreign Minister|President|Chancellor|"
-    r"Foreign Secretary|Secretary of State|Speaker)|Minister (?:of|for) (?:Foreign Affairs|"
-    r"[A-Z][a-z]+(?:(?:,| and| of) [A-Z][a-z]+)*)|(?:Deputy )?Minister|King|Queen|"
-    r"Emir|Crown Prince|"
-    r"Sultan|Ambassador|Governor)"
+    r"Foreign Secretary|Secretary of State|Speaker)|(?:Deputy |Vice )?Minister (?:of|for) "
+    r"(?:Foreign Affairs|[A-Z][a-z]+(?:(?:,| and| of) [A-Z][a-z]+)*)|(?:Deputy )?(?:[A-Z][a-z]+ )?"
+    r"Minister|King|Queen|Emir|Crown Prince|Sultan|Ambassador|Governor)"
 )
 PERSON_RE = re.compile(
     rf"\b(?P<title>{PERSON_TITLE})(?: of (?P<of>[A-Z][\w ]+?))?,? (?P<name>(?:[A-Z][\w’'\-]+"
@@ -586,6 +612,9 @@ def _meetings(run: Extraction, sentence: Sentence) -> None:
         if proposed and (
             proposed.start() < match.start() + 60 and proposed.end() > match.start() - 80
         ):
+            # Only a date right after the meeting's name is its date ("… will meet on 3 May").
+            soon = [d for d in sentence.days if 0 <= d.start - match.end() <= 40]
+            day = soon[0].on if soon else None
             status = "scheduled" if day and day > run.base else "proposed"
         if status == "held":
             if day and day > run.base:
@@ -764,8 +793,9 @@ def _clause_status(text: str, start: int, end: int, context: str = "") -> str | 
     for status, pattern in STATUS_CUE_RES:
         for cue in pattern.finditer(text, first, last):
             distance = start - cue.end() if cue.end() <= start else cue.start() - end + 15
-            if distance >= -15 and (nearest is None or abs(distance) < nearest[0]):
-                nearest = (abs(distance), status)
+            key = (abs(distance), -(cue.end() - cue.start()))
+            if distance >= -15 and (nearest is None or key < nearest[0]):
+                nearest = (key, status)
     if nearest:
         return nearest[1]
     for status, pattern in STATUS_CUE_RES:
@@ -903,7 +933,7 @@ def _instruments(run: Extraction, sentence: Sentence) -> None:
                             evidence=text,
                             confidence=0.65,
                             title=f"Sign the {item.title[:1].lower()}{item.title[1:]} "
-                            + FOLLOW_UP_STOP_RE.sub("", rest.strip()).strip(),
+                            + _clean_promise(rest),
                             due_on=dates.due_in(rest, run.base),
                         ),
                     )
@@ -1133,8 +1163,12 @@ def _follow_ups(run: Extraction, sentence: Sentence) -> None:
 
 
 def _promise(run, sentence, what: str, at: int, responsible=None, prefix="") -> None:
+    what = CLAUSE_STOP_RE.sub("", what.strip()).strip()
     due_on = dates.due_in(what, run.base)
-    what = FOLLOW_UP_STOP_RE.sub("", what.strip()).strip().rstrip(".")
+    place = next((m for m in states.mentions(nlp.make_doc(what)) if m.how == states.CAPITAL), None)
+    if responsible is None and place and re.match(r"(?:hold|convene|host|organi[sz]e)\b", what):
+        responsible = place.code  # the host of a meeting to be held answers for it
+    what = _clean_promise(what)
     if (
         len(what.split()) < 2
         or re.match(

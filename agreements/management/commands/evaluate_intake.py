@@ -42,3 +42,8 @@ class Command(BaseCommand):
                         self.stdout.write(f"{result.name}: missed {kind}: {title}")
                     for title in result.invented[kind]:
                         self.stdout.write(f"{result.name}: invented {kind}: {title}")
+                for kind, title, name, proposed, expected in result.wrong:
+                    self.stdout.write(
+                        f"{result.name}: {kind} “{title}”: {name} {proposed!r}, "
+                        f"expected {expected!r}"
+                    )
