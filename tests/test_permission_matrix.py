@@ -116,6 +116,8 @@ MATRIX = {
         "/api/v1/instruments/{instrument}/transition/",
         {**ANALYSTS_WRITE_LIST, "GET": "LMMMM"},
     ),
+    # Intake: drafting a report writes nothing, but only those who may record it may ask
+    "draft": ("/api/v1/drafts/", {**ANALYSTS_AUDIT, "GET": "LMMMM", "POST": "LFFYY"}),
     "meeting-list": ("/api/v1/meetings/", ANALYSTS_WRITE_LIST),
     "meeting-detail": ("/api/v1/meetings/{meeting}/", ANALYSTS_WRITE_DETAIL),
     "meeting-audit": ("/api/v1/meetings/{meeting}/audit/", ANALYSTS_AUDIT),
