@@ -5,6 +5,7 @@ from agreements.views.calendar_feed import calendar_feed
 from agreements.views.follow_ups import follow_up_board
 from agreements.views.home import home
 from agreements.views.instruments import instrument_detail
+from agreements.views.intake import intake, intake_record
 from agreements.views.meetings import meeting_detail
 from agreements.views.relationships import relationship
 from agreements.views.search import search
@@ -14,6 +15,8 @@ __all__ = [
     "follow_up_board",
     "home",
     "instrument_detail",
+    "intake",
+    "intake_record",
     "meeting_detail",
     "relationship",
     "search",
