@@ -74,6 +74,15 @@ MATRIX = {
     "meeting-page": ("/meetings/{meeting}/", SAFE),
     "relationship": ("/relations/KZ-IL/", SAFE),
     "search": ("/search/?q=visa", SAFE),
+    # Intake: analysts draft a report and record it; a form refused for what it says is a 200
+    "intake": (
+        "/intake/",
+        {"GET": "LFFYY", "POST": "LFFYY", "PUT": "MMMMM", "PATCH": "MMMMM", "DELETE": "MMMMM"},
+    ),
+    "intake-record": (
+        "/intake/record/",
+        {"GET": "MMMMM", "POST": "LFFYY", "PUT": "MMMMM", "PATCH": "MMMMM", "DELETE": "MMMMM"},
+    ),
     "calendar": ("/calendar/{calendar}.ics", {**SAFE, "GET": "NYYYY"}),
     "calendar-pair": ("/calendar/{calendar}/KZ-IL.ics", {**SAFE, "GET": "NYYYY"}),
     # Health checks: for load balancers, no login

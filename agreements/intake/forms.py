@@ -110,7 +110,12 @@ class MeetingRow(RowForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        candidates = list(matching_meetings(self.pair, _date(self.value_of("starts_on"))))
+        candidates = matching_meetings(
+            self.pair,
+            _date(self.value_of("starts_on")),
+            self.value_of("kind"),
+            self.value_of("title"),
+        )
         self.fields["existing"].widget.choices = [("", "a new meeting")] + [
             (m.pk, f"update: {m.title}") for m in candidates
         ]
@@ -226,8 +231,8 @@ def initial_rows(draft: dict) -> dict:
     codes = draft["pair"]
     for item in draft["meetings"]:
         row = {**item, "keep": True}
-        matches = list(matching_meetings(codes, _date(item["starts_on"])))
-        row["existing"] = matches[0].pk if matches else None
+        matches = matching_meetings(codes, _date(item["starts_on"]), item["kind"], item["title"])
+        row["existing"] = matches[0].pk if matches and matches[0].kind == item["kind"] else None
         rows["meetings"].append(row)
     for item in draft["instruments"]:
         row = {**item, "keep": True, "parties": _parties_text(item["parties"])}

@@ -60,11 +60,18 @@ class Recorded:
 # --- Matching what is already recorded --------------------------------------------------------
 
 
-def matching_meetings(codes: list[str], starts_on: datetime.date | None):
-    """Meetings of the pair on the same day: the same meeting, most likely."""
+def matching_meetings(
+    codes: list[str], starts_on: datetime.date | None, kind: str = "", title: str = ""
+) -> list[Meeting]:
+    """Meetings of the pair on the same day, the likeliest first: the same kind, then the most
+    similar title."""
     if len(codes) < 2 or not starts_on:
-        return Meeting.objects.none()
-    return Meeting.objects.for_pair(codes[0], codes[1]).filter(starts_on=starts_on)
+        return []
+    found = Meeting.objects.for_pair(codes[0], codes[1]).filter(starts_on=starts_on)
+    return sorted(
+        found,
+        key=lambda m: (m.kind != kind, -fuzz.token_set_ratio(title.lower(), m.title.lower())),
+    )
 
 
 def matching_instruments(codes: list[str], title: str) -> list[Instrument]:

@@ -63,7 +63,7 @@ def intake_record(request):
     pair = [c.strip().upper() for c in request.POST.get("states", "").split(",") if c.strip()]
     sets = forms.formsets(request.POST, pair=pair)
     if not (review.is_valid() and all(formset.is_valid() for formset in sets.values())):
-        return _render_review(request, review, sets)
+        return _render_review(request, review, sets, failed=True)
     kept = {
         section: [form for form in formset.forms if form.cleaned_data.get("keep")]
         for section, formset in sets.items()
