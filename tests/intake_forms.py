@@ -28,9 +28,12 @@ class _FormReader(HTMLParser):
                 self.data[name] = attrs.get("value") or ""
         elif tag == "select" and name:
             self.select = name
-            self.data.setdefault(name, "")
-        elif tag == "option" and self.select and "selected" in attrs:
-            self.data[self.select] = attrs.get("value") or ""
+            self.first_option = True
+        elif tag == "option" and self.select:
+            # A browser sends the selected option, or the first when none is.
+            if "selected" in attrs or self.first_option:
+                self.data[self.select] = attrs.get("value") or ""
+            self.first_option = False
         elif tag == "textarea" and name:
             self.textarea = name
             self.data[name] = ""

@@ -78,6 +78,9 @@ class RowForm(forms.Form):
     def __init__(self, *args, pair=(), **kwargs):
         self.pair = list(pair)
         super().__init__(*args, **kwargs)
+        if not self.initial:
+            # The blank row for what the draft missed is kept only once ticked.
+            self.fields["keep"].initial = False
 
     def value_of(self, name):
         """What the row says for a field, bound or not (to offer matching records)."""
