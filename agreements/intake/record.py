@@ -203,9 +203,11 @@ def _person(row: dict) -> Person:
 
 
 def _meeting(row: dict, states, report, people) -> Meeting:
-    meeting = row.get("existing") or Meeting()
-    meeting.title = row["title"]
-    meeting.kind = row["kind"]
+    meeting = row.get("existing")
+    if meeting is None:
+        meeting = Meeting(title=row["title"], kind=row["kind"])
+    # A record already held keeps its title and kind; the report adds what it lacked and
+    # moves it on (a proposed meeting now held).
     meeting.status = row["status"]
     meeting.starts_on = row.get("starts_on") or meeting.starts_on
     meeting.place = row.get("place") or meeting.place

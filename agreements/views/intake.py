@@ -12,6 +12,14 @@ from agreements.intake.reports import ReportRefused, draft_report
 from agreements.models import Meeting
 
 ANALYSTS = "agreements.add_instrument"
+# Each section's heading, and what one of its rows is called.
+SECTION_NAMES = {
+    "meetings": ("Meetings", "Meeting"),
+    "instruments": ("Instruments", "Instrument"),
+    "follow_ups": ("Follow-ups", "Follow-up"),
+    "indicators": ("Figures", "Figure"),
+    "people": ("People", "Person"),
+}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -116,7 +124,9 @@ def _render_review(request, review, sets, *, failed=False, meeting=None):
         "agreements/intake_review.html",
         {
             "review": review,
-            "sets": sets,
+            "sections": [
+                (section, *SECTION_NAMES[section], formset) for section, formset in sets.items()
+            ],
             "failed": failed,
             "meeting": meeting,
             "report": _marked(report_text, evidence),
