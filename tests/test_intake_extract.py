@@ -171,3 +171,37 @@ def test_evaluate_intake_prints_precision_and_recall_per_kind():
     assert [line.split()[0] for line in lines[2:]] == [
         "meetings", "instruments", "follow_ups", "indicators", "people"
     ]  # fmt: skip
+
+
+def one_page_pdf(text: str) -> bytes:
+    """A minimal PDF with one line of text, written by hand (nothing here writes PDFs)."""
+    stream = f"BT /F1 12 Tf 72 712 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+
+
+def test_text_from_pdf_reads_its_text():
+    data = one_page_pdf("Kazakhstan and Israel signed a memorandum.")
+    assert text_from_file("report.pdf", data) == "Kazakhstan and Israel signed a memorandum."
+
+
+def test_text_from_a_damaged_pdf_is_refused_with_a_message():
+    with pytest.raises(UnreadableReport, match="could not be read as a PDF file"):
+        text_from_file("report.pdf", b"%PDF-1.4 this is not really a PDF")

@@ -194,3 +194,23 @@ def test_intake_is_for_analysts_only(client_as, role):
     assert client.get("/intake/").status_code == 403
     assert client.post("/intake/record/", {}).status_code == 403
     assert "Record outcomes" not in client.get(f"/meetings/{MeetingFactory().pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_intake_reads_an_uploaded_file_and_shows_its_text(client_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("report.txt", SEED.encode())
+    response = client_as("analyst").post("/intake/", {"file": upload, "published_on": "2026-01-28"})
+    html = response.content.decode()
+    assert posted(html)["instruments-TOTAL_FORMS"] == "7"
+    assert '<div class="report-text">Kazakhstan and Israel Deepen Cooperation' in html
+
+
+@pytest.mark.django_db
+def test_intake_refuses_a_file_of_the_wrong_type_beside_the_field(client_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("report.xlsx", b"PK\x03\x04")
+    html = client_as("analyst").post("/intake/", {"file": upload}).content.decode()
+    assert "is not a file intake reads" in html

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agreements.intake import forms
 from agreements.intake.record import DraftNotRecorded, draft_record
 from agreements.intake.reports import ReportRefused, draft_report
+from agreements.intake.text import UnreadableReport, text_from_file
 from agreements.models import Meeting
 
 ANALYSTS = "agreements.add_instrument"
@@ -36,11 +37,16 @@ def intake(request):
     if not form.is_valid():
         return render(request, "agreements/intake.html", {"form": form})
     upload = form.cleaned_data.get("file")
+    text = form.cleaned_data["text"]
     try:
+        if upload:
+            # Read here rather than in draft_report: the review shows the report's text.
+            try:
+                text = text_from_file(upload.name, upload.read())
+            except UnreadableReport as error:
+                raise ReportRefused(str(error), "file") from error
         draft = draft_report(
-            text=form.cleaned_data["text"],
-            file_name=upload.name if upload else "",
-            file_data=upload.read() if upload else None,
+            text=text,
             published_on=form.cleaned_data["published_on"],
             publisher=form.cleaned_data["publisher"],
             url=form.cleaned_data["url"],
@@ -54,7 +60,7 @@ def intake(request):
             **source,
             "states": ", ".join(draft["pair"]),
             "excerpt": _first_sentence(draft),
-            "report_text": form.cleaned_data["text"] if not upload else "",
+            "report_text": text,
         }
     )
     return _render_review(
