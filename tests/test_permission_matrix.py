@@ -76,6 +76,15 @@ MATRIX = {
     "meeting-page": ("/meetings/{meeting}/", SAFE),
     "relationship": ("/relations/KZ-IL/", SAFE),
     "search": ("/search/?q=visa", SAFE),
+    # Intake: analysts draft a report and record it; a form refused for what it says is a 200
+    "intake": (
+        "/intake/",
+        {"GET": "LFFYY", "POST": "LFFYY", "PUT": "MMMMM", "PATCH": "MMMMM", "DELETE": "MMMMM"},
+    ),
+    "intake-record": (
+        "/intake/record/",
+        {"GET": "MMMMM", "POST": "LFFYY", "PUT": "MMMMM", "PATCH": "MMMMM", "DELETE": "MMMMM"},
+    ),
     "calendar": ("/calendar/{calendar}.ics", {**SAFE, "GET": "NYYYY"}),
     "calendar-pair": ("/calendar/{calendar}/KZ-IL.ics", {**SAFE, "GET": "NYYYY"}),
     # Health checks: for load balancers, no login
@@ -118,6 +127,8 @@ MATRIX = {
         "/api/v1/instruments/{instrument}/transition/",
         {**ANALYSTS_WRITE_LIST, "GET": "LMMMM"},
     ),
+    # Intake: drafting a report writes nothing, but only those who may record it may ask
+    "draft": ("/api/v1/drafts/", {**ANALYSTS_AUDIT, "GET": "LMMMM", "POST": "LFFYY"}),
     "meeting-list": ("/api/v1/meetings/", ANALYSTS_WRITE_LIST),
     "meeting-detail": ("/api/v1/meetings/{meeting}/", ANALYSTS_WRITE_DETAIL),
     "meeting-audit": ("/api/v1/meetings/{meeting}/audit/", ANALYSTS_AUDIT),

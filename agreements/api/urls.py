@@ -1,7 +1,9 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from agreements.api import views
 from agreements.api.changes import ChangeViewSet
+from agreements.api.drafts import DraftView
 
 router = DefaultRouter()
 router.register("states", views.StateViewSet)
@@ -15,4 +17,4 @@ router.register("actions", views.FollowUpActionViewSet, basename="action")
 router.register("indicators", views.IndicatorViewSet)
 router.register("changes", ChangeViewSet, basename="change")
 
-urlpatterns = router.urls
+urlpatterns = [path("drafts/", DraftView.as_view(), name="draft"), *router.urls]

@@ -6,6 +6,7 @@ from agreements.views.follow_up_page import follow_up_page
 from agreements.views.follow_ups import follow_up_board
 from agreements.views.home import home
 from agreements.views.instruments import instrument_detail
+from agreements.views.intake import intake, intake_record
 from agreements.views.meetings import meeting_detail
 from agreements.views.relationships import relationship
 from agreements.views.search import search
@@ -16,6 +17,8 @@ __all__ = [
     "follow_up_page",
     "home",
     "instrument_detail",
+    "intake",
+    "intake_record",
     "meeting_detail",
     "relationship",
     "search",
