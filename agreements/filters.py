@@ -17,6 +17,7 @@ from agreements.models import (
     Meeting,
     Organization,
     Person,
+    Sector,
     State,
     is_overdue,
     is_stale,
@@ -219,3 +220,36 @@ class FollowUpBoardFilter(FollowUpActionFilter):
 
     def filter_stale(self, queryset, name, value):
         return queryset.filter(is_stale()) if value else queryset.exclude(is_stale())
+
+
+@extend_schema_field(STATE_CODE)
+class StateChoiceFilter(filters.ModelChoiceFilter):
+    """One state, chosen from a list on a page, by its code in the API."""
+
+
+class RadarFilter(PairFilterSet):
+    """The radar's filters (page and API): which instruments its rules look at."""
+
+    state = StateChoiceFilter(
+        queryset=State.objects.all(),
+        method="filter_state",
+        label="State",
+        empty_label="Any state",
+        help_text="A state code: instruments to which it is a party.",
+    )
+    sector = filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        field_name="sectors",
+        label="Sector",
+        empty_label="Any sector",
+        help_text="A sector's slug.",
+    )
+    kind = filters.ChoiceFilter(choices=Instrument.Kind.choices, empty_label="Any kind")
+
+    class Meta:
+        model = Instrument
+        fields = []
+
+    def filter_state(self, queryset, name, state):
+        return queryset.with_party(state.code)

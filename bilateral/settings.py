@@ -169,6 +169,10 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DIGEST_WEEKDAY = int(env("DIGEST_WEEKDAY", "0"))
 DIGEST_HOUR = int(env("DIGEST_HOUR", "7"))
 
+# The radar (agreements/radar.py): a signed or provisionally applied instrument not in force after
+# this many months is listed as stalled.
+STALLED_AFTER_MONTHS = int(env("STALLED_AFTER_MONTHS", "12"))
+
 # E-mail (the weekly digest): printed to the console unless an SMTP server is configured.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "bilateral@localhost")
 if env("EMAIL_HOST"):

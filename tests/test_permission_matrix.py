@@ -74,6 +74,7 @@ MATRIX = {
     "meeting-page": ("/meetings/{meeting}/", SAFE),
     "relationship": ("/relations/KZ-IL/", SAFE),
     "search": ("/search/?q=visa", SAFE),
+    "radar": ("/radar/", SAFE),
     "calendar": ("/calendar/{calendar}.ics", {**SAFE, "GET": "NYYYY"}),
     "calendar-pair": ("/calendar/{calendar}/KZ-IL.ics", {**SAFE, "GET": "NYYYY"}),
     # Health checks: for load balancers, no login
@@ -84,6 +85,7 @@ MATRIX = {
     "schema": ("/api/schema/", READ_ONLY_API),
     "api-docs": ("/api/docs/", READ_ONLY_API),
     "change-list": ("/api/v1/changes/", READ_ONLY_API),
+    "radar-list": ("/api/v1/radar/", READ_ONLY_API),
     # Reference data
     "state-list": ("/api/v1/states/", STATES_ONLY_SUPERUSER),
     "state-detail": ("/api/v1/states/KZ/", STATES_ONLY_SUPERUSER),

@@ -205,7 +205,7 @@ class InstrumentAdmin(LongTitlesAdmin):
                 ]
             },
         ),
-        ("Duration", {"fields": ["duration_years", "renews_tacitly"]}),
+        ("Duration", {"fields": ["duration_years", "renews_tacitly", "notice_months"]}),
         ("Sources and notes", {"fields": ["sources", "notes", "created_at", "updated_at"]}),
     ]
 
@@ -280,7 +280,14 @@ class InstrumentAdmin(LongTitlesAdmin):
 
     def transition_view(self, request, object_id):
         instrument = self._instrument_to_change(request, object_id)
-        form = TransitionForm(instrument, request.POST or None)
+        # The radar links here with the termination it offers filled in (?to=…&date=…): the
+        # analyst reads it and saves, or not.
+        offered = {
+            name: request.GET[name]
+            for name in ("to", "date", "termination_type", "note")
+            if name in request.GET
+        }
+        form = TransitionForm(instrument, request.POST or None, initial=offered)
 
         def perform(data):
             services.instrument_transition(

@@ -216,6 +216,7 @@ class InstrumentSerializer(CleanModelSerializer):
             "entry_into_force_rule",
             "duration_years",
             "renews_tacitly",
+            "notice_months",
             "sectors",
             "meeting",
             "sources",

@@ -2,6 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from agreements.api import views
 from agreements.api.changes import ChangeViewSet
+from agreements.api.radar import RadarViewSet
 
 router = DefaultRouter()
 router.register("states", views.StateViewSet)
@@ -14,5 +15,6 @@ router.register("meetings", views.MeetingViewSet)
 router.register("actions", views.FollowUpActionViewSet, basename="action")
 router.register("indicators", views.IndicatorViewSet)
 router.register("changes", ChangeViewSet, basename="change")
+router.register("radar", RadarViewSet, basename="radar")
 
 urlpatterns = router.urls

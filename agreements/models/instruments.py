@@ -169,6 +169,13 @@ class Instrument(models.Model):
     renews_tacitly = models.BooleanField(
         default=False, help_text="Renewed automatically unless a party gives notice."
     )
+    notice_months = models.PositiveSmallIntegerField(
+        "notice period (months)",
+        null=True,
+        blank=True,
+        help_text="Months of notice a party must give to denounce it or stop its renewal "
+        "(6 for 'at least six months before it expires'). Leave empty if none is stated.",
+    )
     sectors = models.ManyToManyField(Sector, related_name="instruments", blank=True)
     sources = models.ManyToManyField(Source, related_name="instruments", blank=True)
     notes = models.TextField(blank=True)

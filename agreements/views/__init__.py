@@ -6,6 +6,7 @@ from agreements.views.follow_ups import follow_up_board
 from agreements.views.home import home
 from agreements.views.instruments import instrument_detail
 from agreements.views.meetings import meeting_detail
+from agreements.views.radar import radar
 from agreements.views.relationships import relationship
 from agreements.views.search import search
 
@@ -15,6 +16,7 @@ __all__ = [
     "home",
     "instrument_detail",
     "meeting_detail",
+    "radar",
     "relationship",
     "search",
 ]
