@@ -1,0 +1,148 @@
+"""Foresight in a real browser: the radar, the coverage grid and the brief, each failing on any
+console error or failed asset. With SCREENSHOTS_DIR set, each page is also saved there at desktop
+and phone width (docs/screenshots/ holds the committed ones)."""
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+
+from agreements import services
+from agreements.demo import load_demo
+from agreements.models import Instrument, InstrumentLink
+from tests.browser.test_manager_journey import CHROMIUM, browser  # noqa: F401 (a fixture)
+from tests.factories import UserFactory, make_instrument
+
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not os.environ.get("CI"),
+        reason="Debian's chromium is not installed (apt-get install chromium)",
+    ),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+date = datetime.date
+Status = Instrument.Status
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def world():
+    """The demo, and what a few years of a relationship leave on the radar."""
+    load_demo()
+    air = make_instrument(
+        title="Air services agreement",
+        intent_stated_on=date(2023, 2, 1),
+        entry_into_force_rule=Instrument.EntryIntoForceRule.DAYS_AFTER_LAST_NOTIFICATION,
+        entry_into_force_days=30,
+    )
+    services.instrument_transition(instrument=air, to=Status.SIGNED, on=date(2024, 9, 16))
+    services.party_action_record(
+        instrument=air, state="KZ", action="notification", taken_on=date(2025, 1, 20)
+    )
+    old = make_instrument(
+        title="Agreement on cultural cooperation",
+        intent_stated_on=date(2015, 1, 5),
+        duration_years=5,
+    )
+    services.instrument_transition(instrument=old, to=Status.SIGNED, on=date(2016, 3, 1))
+    services.instrument_transition(instrument=old, to=Status.IN_FORCE, on=date(2016, 5, 1))
+    trade = make_instrument(
+        title="Trade and economic cooperation agreement",
+        intent_stated_on=date(2018, 1, 5),
+        duration_years=3,
+        renews_tacitly=True,
+        notice_months=6,
+    )
+    services.instrument_transition(instrument=trade, to=Status.SIGNED, on=date(2018, 7, 2))
+    services.instrument_transition(instrument=trade, to=Status.IN_FORCE, on=date(2018, 9, 1))
+    newer = make_instrument(
+        title="Protocol on cultural cooperation", intent_stated_on=date(2024, 1, 9)
+    )
+    services.instrument_transition(instrument=newer, to=Status.SIGNED, on=date(2025, 4, 1))
+    services.instrument_transition(instrument=newer, to=Status.IN_FORCE, on=date(2025, 5, 1))
+    InstrumentLink.objects.create(
+        instrument=newer, relation=InstrumentLink.Relation.REPLACES, target=old
+    )
+    UserFactory(username="maya", role="manager", password="a-long-test-password")
+    UserFactory(username="ari", role="analyst", password="a-long-test-password")
+
+
+class Watched:
+    """A page that records every console error, failed request and HTTP error it meets."""
+
+    def __init__(self, page):
+        self.page = page
+        self.problems = []
+        page.on(
+            "console",
+            lambda message: message.type == "error" and self.problems.append(message.text),
+        )
+        page.on("pageerror", lambda error: self.problems.append(str(error)))
+        page.on("requestfailed", lambda request: self.problems.append(f"failed {request.url}"))
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400 and self.problems.append(f"{response.status} {response.url}")
+            ),
+        )
+
+
+@pytest.fixture
+def log_in(browser, live_server, world):  # noqa: F811 (the fixture imported above)
+    opened = []
+
+    def log_in(username, path, viewport=DESKTOP):
+        page = browser.new_page(viewport=viewport)
+        watched = Watched(page)
+        opened.append(watched)
+        page.goto(f"{live_server.url}{path}")
+        page.fill("#id_username", username)
+        page.fill("#id_password", "a-long-test-password")
+        page.click("input[type=submit]")
+        page.wait_for_load_state("load")
+        return page
+
+    yield log_in
+    problems = [problem for watched in opened for problem in watched.problems]
+    assert problems == [], "\n".join(problems)
+
+
+def screenshot(page, name):
+    folder = os.environ.get("SCREENSHOTS_DIR")
+    if folder:
+        page.screenshot(path=str(Path(folder) / name), full_page=True)
+
+
+def test_radar_lists_why_and_offers_analysts_the_termination(log_in):
+    page = log_in("ari", "/radar/")
+
+    assert page.inner_text("h1") == "Radar"
+    stalled = page.locator("li.rule-stalled")
+    assert stalled.count() == 1
+    assert "Waiting for Israel's notification" in stalled.inner_text()
+    assert page.locator("li.rule-expired").count() == 1
+    assert page.locator("li.rule-replaced").count() == 1
+    screenshot(page, "radar.png")
+
+    page.locator("li.rule-replaced >> text=Record its termination as replaced").click()
+    page.wait_for_load_state("load")
+    assert page.locator("#id_to").input_value() == "terminated"
+    assert page.locator("#id_termination_type").input_value() == "replaced"
+    assert page.locator("#id_date").input_value() == "2025-05-01"
+
+
+def test_radar_filters_and_reads_on_a_phone(log_in):
+    page = log_in("maya", "/radar/?pair=IL-KZ", viewport=PHONE)
+
+    assert page.locator("li.radar-item").count() >= 3
+    assert "Record its termination" not in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "radar-phone.png")
+
+    page.select_option("#id_kind", "memorandum")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state("load")
+    assert page.locator("li.radar-item").count() == 0
