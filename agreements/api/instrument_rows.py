@@ -48,8 +48,8 @@ COLUMNS = [
 
 def instrument_rows(queryset):
     """The filtered, ordered instruments as dictionaries of COLUMNS plus `party_codes` (in no
-    order), `notifications`, `sector_slugs` and `source_ids` (in the orders the serializer lists
-    them)."""
+    order), `notifications`, `link_rows`, `sector_slugs` and `source_ids` (in the orders the
+    serializer lists them)."""
     as_of = ["status_as_of"] if "status_as_of" in queryset.query.annotations else []
     return queryset.prefetch_related(None).values(*COLUMNS, *as_of, **_arrays())
 
@@ -74,6 +74,12 @@ ARRAYS = {
         " JOIN agreements_sector sector ON sector.id = link.sector_id"
         " WHERE link.instrument_id = agreements_instrument.id ORDER BY sector.name",
         CharField(),
+    ),
+    "link_rows": (
+        "SELECT jsonb_build_object('relation', relation, 'target', target_id)"
+        " FROM agreements_instrumentlink WHERE instrument_id = agreements_instrument.id"
+        " ORDER BY relation, target_id",
+        JSONField(),
     ),
     "source_ids": (
         "SELECT link.source_id FROM agreements_instrument_sources link"
@@ -156,6 +162,10 @@ def _instrument(row: dict, names: dict[str, str], zone: datetime.tzinfo) -> dict
         "duration_years": row["duration_years"],
         "renews_tacitly": row["renews_tacitly"],
         "notice_months": row["notice_months"],
+        # jsonb orders an object's keys by length: put them back in the serializer's order.
+        "links": [
+            {"relation": link["relation"], "target": link["target"]} for link in row["link_rows"]
+        ],
         "sectors": row["sector_slugs"],
         "meeting": row["meeting_id"],
         "sources": row["source_ids"],

@@ -13,6 +13,7 @@ from agreements.models import (
     FollowUpAction,
     Indicator,
     Instrument,
+    InstrumentLink,
     Meeting,
     Organization,
     PartyAction,
@@ -173,6 +174,13 @@ class PartyCodesField(serializers.ListField):
         return [party.state_id for party in parties.all()]
 
 
+class InstrumentLinkSerializer(serializers.Serializer):
+    """One link from this instrument to another: {"relation": "amends", "target": 12}."""
+
+    relation = serializers.ChoiceField(choices=InstrumentLink.Relation.choices)
+    target = serializers.PrimaryKeyRelatedField(queryset=Instrument.objects.all())
+
+
 class InstrumentSerializer(CleanModelSerializer):
     binding = serializers.BooleanField(source="is_binding", default=True)
     parties = PartyCodesField(min_length=2)
@@ -187,6 +195,12 @@ class InstrumentSerializer(CleanModelSerializer):
         source="*", required=False, allow_null=True
     )
     sectors = SectorSlugField(many=True, required=False)
+    links = InstrumentLinkSerializer(
+        many=True,
+        required=False,
+        help_text="How this instrument relates to others (it amends, replaces… the target); "
+        "a list given replaces the whole list. The target's links to this one are its own.",
+    )
     status_label = serializers.CharField(read_only=True)
     projected_in_force_on = serializers.SerializerMethodField()
     missing_steps = serializers.SerializerMethodField()
@@ -217,6 +231,7 @@ class InstrumentSerializer(CleanModelSerializer):
             "duration_years",
             "renews_tacitly",
             "notice_months",
+            "links",
             "sectors",
             "meeting",
             "sources",
@@ -267,26 +282,33 @@ class InstrumentSerializer(CleanModelSerializer):
 
     def create(self, validated_data):
         parties = validated_data.pop("parties")
+        links = validated_data.pop("links", [])
         try:
-            return services.instrument_create(
-                parties=[{"state": state} for state in parties],
-                intent_stated_on=validated_data.pop("intent_stated_on", None),
-                user=self.context["request"].user,
-                sectors=validated_data.pop("sectors", []),
-                sources=validated_data.pop("sources", []),
-                **validated_data,
-            )
+            with transaction.atomic():
+                instrument = services.instrument_create(
+                    parties=[{"state": state} for state in parties],
+                    intent_stated_on=validated_data.pop("intent_stated_on", None),
+                    user=self.context["request"].user,
+                    sectors=validated_data.pop("sectors", []),
+                    sources=validated_data.pop("sources", []),
+                    **validated_data,
+                )
+                services.instrument_set_links(instrument=instrument, links=links)
+                return instrument
         except DjangoValidationError as error:
             raise as_api_error(error) from None
 
     def update(self, instance, validated_data):
         validated_data.pop("intent_stated_on", None)
         parties = validated_data.pop("parties", None)
+        links = validated_data.pop("links", None)
         with transaction.atomic():
             instance = super().update(instance, validated_data)
             try:
                 if parties is not None:
                     services.instrument_set_parties(instrument=instance, states=parties)
+                if links is not None:
+                    services.instrument_set_links(instrument=instance, links=links)
                 # As in the admin: a rule that now says "already in force" takes effect at once.
                 services.instrument_promote_if_due(instrument=instance)
             except DjangoValidationError as error:

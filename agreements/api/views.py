@@ -89,7 +89,7 @@ AS_OF = OpenApiParameter(
 class InstrumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     """Instruments from intent to in force. `status` changes only through `transition/`."""
 
-    queryset = Instrument.objects.with_projection().prefetch_related("sectors", "sources")
+    queryset = Instrument.objects.with_projection().prefetch_related("links", "sectors", "sources")
     serializer_class = serializers.InstrumentSerializer
     filterset_class = filters.InstrumentFilter
     permission_model = None  # set per action: the history and party actions have their own

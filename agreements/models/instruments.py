@@ -381,6 +381,15 @@ class InstrumentLink(models.Model):
         REPLACES = "replaces", "Replaces"
         PROTOCOL_TO = "protocol_to", "Is a protocol to"
 
+    # The same relation read from its target: "X is amended by this one".
+    PASSIVE_LABELS = {
+        Relation.AMENDS: "Amended by",
+        Relation.SUPPLEMENTS: "Supplemented by",
+        Relation.IMPLEMENTS: "Implemented by",
+        Relation.REPLACES: "Replaced by",
+        Relation.PROTOCOL_TO: "Has as a protocol",
+    }
+
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="links")
     relation = models.CharField(max_length=20, choices=Relation)
     target = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="linked_from")
@@ -402,6 +411,10 @@ class InstrumentLink(models.Model):
 
     def __str__(self):
         return f"{self.instrument} {self.get_relation_display().lower()} {self.target}"
+
+    @property
+    def passive_label(self) -> str:
+        return self.PASSIVE_LABELS[self.Relation(self.relation)]
 
 
 class StatusChangeQuerySet(models.QuerySet):
