@@ -4,7 +4,7 @@ the OpenAPI schema."""
 import datetime
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
@@ -15,6 +15,7 @@ from agreements.models import (
     Indicator,
     Instrument,
     Meeting,
+    MeetingSeries,
     Organization,
     Person,
     Sector,
@@ -253,3 +254,18 @@ class RadarFilter(PairFilterSet):
 
     def filter_state(self, queryset, name, state):
         return queryset.with_party(state.code)
+
+    def series(self):
+        """The meeting series the same filters select: a sector or a kind (of instrument) leaves
+        them out; call after `qs` (the pair has been checked)."""
+        data = self.form.cleaned_data
+        if data.get("sector") or data.get("kind"):
+            return MeetingSeries.objects.none()
+        series = MeetingSeries.objects.all()
+        if data.get("pair"):
+            a, b = parse_pair(data["pair"])
+            series = series.filter(state_a__in=[a, b], state_b__in=[a, b])
+        if data.get("state"):
+            state = data["state"]
+            series = series.filter(Q(state_a=state) | Q(state_b=state))
+        return series

@@ -5,7 +5,6 @@ expired or been replaced is *offered* for termination, and an analyst records it
 ordinary status change. The rules and their reasons are in docs/lifecycle.md.
 """
 
-import calendar
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,13 +15,17 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, TextChoice
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from agreements.entry_into_force import ordinal
 from agreements.models import (
     Instrument,
     InstrumentLink,
     InstrumentParty,
+    MeetingSeries,
     StatusChange,
+    add_months,
     today,
 )
+from agreements.series import series_state, series_with_rounds
 
 Status = Instrument.Status
 
@@ -51,15 +54,6 @@ class Rule(TextChoices):
 
 
 # --- Dates ------------------------------------------------------------------------------------
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """`day` moved by whole months (negative: back); a day the month lacks becomes its last day:
-    31 August - 6 months = 28 (or 29) February, 29 February 2024 + 12 months = 28 February 2025."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def is_older_than(day: datetime.date, months: int, on: datetime.date) -> bool:
@@ -315,21 +309,48 @@ def _term_item(instrument: Instrument, on: datetime.date, item) -> None:
         )
 
 
-def radar_items(instruments=None, *, on: datetime.date | None = None) -> list[RadarItem]:
-    """Everything on the radar for these instruments (default: all) on `on` (default: today),
-    most pressing rule first, then by date. A fixed number of queries whatever the count."""
+def series_items(series, *, on: datetime.date) -> list[RadarItem]:
+    """Meeting series whose next round is overdue with none scheduled (one query)."""
+    items = []
+    for one in series_with_rounds(series):
+        state = series_state(one, on=on)
+        if not state.is_overdue:
+            continue
+        last = f"the {ordinal(state.last_round)} round" if state.last_round else "the last round"
+        items.append(
+            RadarItem(
+                Rule.SERIES_OVERDUE,
+                f"{last.capitalize()} was held on {_long_date(state.last_held_on)}; rounds are "
+                f"expected every {_months(one.interval_months)}, so the next was due by "
+                f"{_long_date(state.next_due_on)}, and none is scheduled.",
+                series=one,
+                since_on=state.last_held_on,
+                due_on=state.next_due_on,
+                party_codes=sorted([one.state_a_id, one.state_b_id]),
+            )
+        )
+    return items
+
+
+def radar_items(
+    instruments=None, *, on: datetime.date | None = None, series=None
+) -> list[RadarItem]:
+    """Everything on the radar for these instruments and meeting series (default: all of each)
+    on `on` (default: today), most pressing rule first, then by date. A fixed number of queries
+    whatever the count: four for the instruments, one for the series."""
     on = on or today()
     if instruments is None:
         instruments = Instrument.objects.all()
     items = []
     for instrument in radar_instruments(instruments, on=on):
         items.extend(instrument_items(instrument, on=on))
+    items.extend(series_items(MeetingSeries.objects.all() if series is None else series, on=on))
     return sorted(items, key=lambda item: item.sort_key)
 
 
 def radar_counts_by_pair(*, on: datetime.date | None = None, items=None) -> Counter:
     """How many radar items each pair of states has, {("IL", "KZ"): 3}, for the home page; an
-    instrument of three parties counts for each of its pairs. Four queries (`radar_items`)."""
+    instrument of three parties counts for each of its pairs. Five queries (`radar_items`)."""
     counts = Counter()
     for item in radar_items(on=on) if items is None else items:
         for pair in combinations(sorted(set(item.party_codes)), 2):

@@ -249,6 +249,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InstrumentStatusEnum": "agreements.models.Instrument.Status",
         "MeetingStatusEnum": "agreements.models.Meeting.Status",
+        "MeetingKindEnum": "agreements.models.Meeting.Kind",
+        "InstrumentKindEnum": "agreements.models.Instrument.Kind",
         "FollowUpStatusEnum": "agreements.models.FollowUpAction.Status",
         "StateCodeEnum": "agreements.api.schema.STATE_CODES",
     },

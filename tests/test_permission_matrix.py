@@ -21,7 +21,16 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from agreements.calendar import calendar_token
-from agreements.models import Change, Indicator, Meeting, Organization, Person, Sector, Source
+from agreements.models import (
+    Change,
+    Indicator,
+    Meeting,
+    MeetingSeries,
+    Organization,
+    Person,
+    Sector,
+    Source,
+)
 from tests.factories import UserFactory, make_action, make_instrument
 
 ROLES = ["anonymous", "consumer", "manager", "analyst", "superuser"]
@@ -119,6 +128,8 @@ MATRIX = {
         {**ANALYSTS_WRITE_LIST, "GET": "LMMMM"},
     ),
     "meeting-list": ("/api/v1/meetings/", ANALYSTS_WRITE_LIST),
+    "series-list": ("/api/v1/meeting-series/", ANALYSTS_WRITE_LIST),
+    "series-detail": ("/api/v1/meeting-series/{series}/", ANALYSTS_WRITE_DETAIL),
     "meeting-detail": ("/api/v1/meetings/{meeting}/", ANALYSTS_WRITE_DETAIL),
     "meeting-audit": ("/api/v1/meetings/{meeting}/audit/", ANALYSTS_AUDIT),
     # Follow-ups: managers may change them and add progress updates, not create or delete them
@@ -167,6 +178,7 @@ ADMIN_MODELS = {
     "agreements.person": ("LYYYY", "LFFYY"),
     "agreements.source": ("LYYYY", "LFFYY"),
     "agreements.meeting": ("LYYYY", "LFFYY"),
+    "agreements.meetingseries": ("LYYYY", "LFFYY"),
     "agreements.instrument": ("LYYYY", "LFFYY"),
     "agreements.followupaction": ("LYYYY", "LFFYY"),
     "agreements.indicator": ("LYYYY", "LFFYY"),
@@ -231,6 +243,13 @@ class World:
             return make_instrument().pk
         if name == "meeting":
             return Meeting.objects.create(title="Call", kind="call", starts_on="2026-01-01").pk
+        if name == "series":
+            return MeetingSeries.objects.create(
+                title="Consultations",
+                kind="political_consultations",
+                state_a_id="IL",
+                state_b_id="KZ",
+            ).pk
         if name == "action":
             return make_action().pk
         if name == "sector":

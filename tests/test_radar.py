@@ -271,9 +271,9 @@ def test_radar_page_queries_do_not_grow(db, client_as, django_assert_num_queries
     client = client_as("manager")
 
     # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the instruments some rule may list,
-    # 7 their parties with states, 8 their party actions, 9 what replaces them, 10 the sectors
-    # and 11 the states of the filter form, 12 release
-    with django_assert_num_queries(12):
+    # 7 their parties with states, 8 their party actions, 9 what replaces them, 10 the meeting
+    # series with their rounds, 11 the sectors and 12 the states of the filter form, 13 release
+    with django_assert_num_queries(13):
         response = client.get("/radar/")
 
     assert response.status_code == 200
@@ -378,8 +378,9 @@ def test_radar_api_queries_do_not_grow(db, api_as, django_assert_num_queries, co
     client = api_as("manager")
 
     # 1 savepoint, 2 the token with its user, 3-4 permissions, 5 the instruments some rule may
-    # list, 6 their parties with states, 7 their party actions, 8 what replaces them, 9 release
-    with django_assert_num_queries(9):
+    # list, 6 their parties with states, 7 their party actions, 8 what replaces them, 9 the
+    # meeting series with their rounds, 10 release
+    with django_assert_num_queries(10):
         response = client.get("/api/v1/radar/")
 
     assert response.json()["count"] == count

@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
@@ -69,7 +70,8 @@ class RadarViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     radar in one answer (no pages): it lists exceptions, not the register."""
 
     queryset = Instrument.objects.all()
-    filterset_class = RadarFilter
+    filterset_class = RadarFilter  # for the schema; `list` applies it, with the series
+    filter_backends = []
     permission_classes = [MayReadInstruments]
     pagination_class = None
 
@@ -85,7 +87,10 @@ class RadarViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
     def list(self, request, *args, **kwargs):
         on = today()
-        items = radar_items(self.filter_queryset(self.get_queryset()), on=on)
+        selection = RadarFilter(request.query_params, queryset=self.get_queryset())
+        if not selection.is_valid():
+            raise ValidationError(selection.errors)
+        items = radar_items(selection.qs, on=on, series=selection.series())
         return Response(
             {"on": on, "count": len(items), "results": [item_data(item) for item in items]}
         )

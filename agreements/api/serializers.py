@@ -15,6 +15,7 @@ from agreements.models import (
     Instrument,
     InstrumentLink,
     Meeting,
+    MeetingSeries,
     Organization,
     PartyAction,
     Person,
@@ -22,7 +23,9 @@ from agreements.models import (
     Source,
     State,
     StatusChange,
+    today,
 )
+from agreements.series import series_state, series_with_rounds
 
 
 @extend_schema_field(STATE_CODE)
@@ -373,6 +376,46 @@ class PartyActionSerializer(serializers.ModelSerializer):
 # --- Meetings, follow-ups, indicators ---------------------------------------------------------
 
 
+class MeetingSeriesSerializer(CleanModelSerializer):
+    """A recurring commitment; where it stands is worked out (`agreements/series.py`)."""
+
+    state_a = StateCodeField()
+    state_b = StateCodeField()
+    last_held_on = serializers.DateField(read_only=True)
+    last_round = serializers.IntegerField(read_only=True)
+    next_due_on = serializers.SerializerMethodField()
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MeetingSeries
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "state_a",
+            "state_b",
+            "interval_months",
+            "notes",
+            "last_held_on",
+            "last_round",
+            "next_due_on",
+            "is_overdue",
+        ]
+
+    def _state(self, series):
+        if not hasattr(series, "last_held_on"):  # just written: read it with its rounds
+            series = series_with_rounds(MeetingSeries.objects.filter(pk=series.pk)).get()
+        return series_state(series, on=today())
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_next_due_on(self, series):
+        return self._state(series).next_due_on
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_is_overdue(self, series):
+        return self._state(series).is_overdue
+
+
 class MeetingSerializer(CleanModelSerializer):
     round = serializers.IntegerField(
         source="round_number", required=False, allow_null=True, min_value=1, max_value=10000
@@ -389,6 +432,7 @@ class MeetingSerializer(CleanModelSerializer):
             "id",
             "title",
             "kind",
+            "series",
             "round",
             "starts_on",
             "ends_on",

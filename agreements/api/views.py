@@ -35,6 +35,7 @@ from agreements.models import (
     State,
     StatusChange,
 )
+from agreements.series import series_with_rounds
 
 
 class StateViewSet(AuditMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
@@ -228,6 +229,15 @@ class MeetingViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet)
     serializer_class = serializers.MeetingSerializer
     filterset_class = filters.MeetingFilter
     ordering_fields = MEETING_ORDERINGS
+
+
+class MeetingSeriesViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+    """Recurring commitments (consultations, commissions, forums): every role reads them,
+    analysts record them; the last round and when the next is due are worked out."""
+
+    queryset = series_with_rounds()
+    serializer_class = serializers.MeetingSeriesSerializer
+    ordering_fields = ["title"]
 
 
 class FollowUpActionViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):

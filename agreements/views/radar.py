@@ -21,7 +21,7 @@ def radar(request):
     error, items = None, []
     try:
         if selection.is_valid():
-            items = radar_items(selection.qs)
+            items = radar_items(selection.qs, series=selection.series())
     except ValidationError as refusal:
         error = " ".join(str(message) for message in _messages(refusal.detail))
     groups = [
