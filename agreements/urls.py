@@ -9,6 +9,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-page"),
     path("relations/<str:pair>/", views.relationship, name="relationship"),
     path("radar/", views.radar, name="radar"),
+    path("coverage/", views.coverage, name="coverage"),
     path("search/", views.search, name="search"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar"),
     path("calendar/<str:token>/<str:pair>.ics", views.calendar_feed, name="calendar-pair"),

@@ -173,6 +173,10 @@ DIGEST_HOUR = int(env("DIGEST_HOUR", "7"))
 # this many months is listed as stalled.
 STALLED_AFTER_MONTHS = int(env("STALLED_AFTER_MONTHS", "12"))
 
+# The state whose relationships the coverage grid shows first (an ISO 3166-1 alpha-2 code, such
+# as KZ); empty: the page asks which.
+HOME_STATE = env("HOME_STATE").upper()
+
 # E-mail (the weekly digest): printed to the console unless an SMTP server is configured.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "bilateral@localhost")
 if env("EMAIL_HOST"):

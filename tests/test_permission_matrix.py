@@ -84,6 +84,7 @@ MATRIX = {
     "relationship": ("/relations/KZ-IL/", SAFE),
     "search": ("/search/?q=visa", SAFE),
     "radar": ("/radar/", SAFE),
+    "coverage": ("/coverage/?state=KZ", SAFE),
     "calendar": ("/calendar/{calendar}.ics", {**SAFE, "GET": "NYYYY"}),
     "calendar-pair": ("/calendar/{calendar}/KZ-IL.ics", {**SAFE, "GET": "NYYYY"}),
     # Health checks: for load balancers, no login
@@ -174,6 +175,7 @@ MATRIX = {
 ADMIN_MODELS = {
     "agreements.state": ("LYYYY", "LFFFF"),  # ISO 3166-1 is loaded, not typed in
     "agreements.sector": ("LYYYY", "LFFYY"),
+    "agreements.subject": ("LYYYY", "LFFYY"),
     "agreements.organization": ("LYYYY", "LFFYY"),
     "agreements.person": ("LYYYY", "LFFYY"),
     "agreements.source": ("LYYYY", "LFFYY"),

@@ -176,7 +176,7 @@ class InstrumentAdmin(LongTitlesAdmin):
     search_fields = ["title", "short_title", "notes"]
     list_select_related = ["meeting"]
     show_full_result_count = False
-    autocomplete_fields = ["meeting", "sectors", "sources"]
+    autocomplete_fields = ["meeting", "sectors", "subjects", "sources"]
     readonly_fields = [
         "status_badge",
         "signed_on",
@@ -187,7 +187,20 @@ class InstrumentAdmin(LongTitlesAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "short_title", "kind", "is_binding", "level", "sectors"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "short_title",
+                    "kind",
+                    "is_binding",
+                    "level",
+                    "sectors",
+                    "subjects",
+                ]
+            },
+        ),
         (
             "Where it stands",
             {"fields": ["status_badge", "signed_on", "signature_place", "meeting", "in_force_on"]},

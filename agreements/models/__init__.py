@@ -34,7 +34,7 @@ from agreements.models.orderings import (
     MEETING_ORDERINGS,
 )
 from agreements.models.pairs import FollowUpPair, InstrumentPair, InstrumentPairCount, MeetingPair
-from agreements.models.reference import Organization, Person, Sector, Source, State
+from agreements.models.reference import Organization, Person, Sector, Source, State, Subject
 
 __all__ = [
     "AUDITED_MODELS",
@@ -69,6 +69,7 @@ __all__ = [
     "State",
     "StatusChange",
     "StatusChangeQuerySet",
+    "Subject",
     "add_months",
     "is_due_soon",
     "is_open",

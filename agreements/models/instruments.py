@@ -13,7 +13,15 @@ from django.utils import timezone
 from agreements.models.dates import today
 from agreements.models.meetings import Meeting
 from agreements.models.orderings import INSTRUMENT_ORDERINGS, ordering_indexes
-from agreements.models.reference import Organization, Person, Sector, Source, State, ordered_pair
+from agreements.models.reference import (
+    Organization,
+    Person,
+    Sector,
+    Source,
+    State,
+    Subject,
+    ordered_pair,
+)
 
 
 def _given_exactly_for(rule: str, field: str) -> Q:
@@ -177,6 +185,12 @@ class Instrument(models.Model):
         "(6 for 'at least six months before it expires'). Leave empty if none is stated.",
     )
     sectors = models.ManyToManyField(Sector, related_name="instruments", blank=True)
+    subjects = models.ManyToManyField(
+        Subject,
+        related_name="instruments",
+        blank=True,
+        help_text="The standard subjects it covers (the coverage grid reads them).",
+    )
     sources = models.ManyToManyField(Source, related_name="instruments", blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

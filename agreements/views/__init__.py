@@ -2,6 +2,7 @@
 One module per page; shared pieces of the follow-up board live in `follow_ups`."""
 
 from agreements.views.calendar_feed import calendar_feed
+from agreements.views.coverage import coverage
 from agreements.views.follow_ups import follow_up_board
 from agreements.views.home import home
 from agreements.views.instruments import instrument_detail
@@ -12,6 +13,7 @@ from agreements.views.search import search
 
 __all__ = [
     "calendar_feed",
+    "coverage",
     "follow_up_board",
     "home",
     "instrument_detail",
