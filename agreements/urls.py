@@ -8,6 +8,7 @@ urlpatterns = [
     path("instruments/<int:pk>/", views.instrument_detail, name="instrument-page"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-page"),
     path("relations/<str:pair>/", views.relationship, name="relationship"),
+    path("relations/<str:pair>/brief/", views.brief, name="relationship-brief"),
     path("radar/", views.radar, name="radar"),
     path("coverage/", views.coverage, name="coverage"),
     path("search/", views.search, name="search"),

@@ -82,6 +82,7 @@ MATRIX = {
     "instrument-page": ("/instruments/{instrument}/", SAFE),
     "meeting-page": ("/meetings/{meeting}/", SAFE),
     "relationship": ("/relations/KZ-IL/", SAFE),
+    "relationship-brief": ("/relations/KZ-IL/brief/", SAFE),
     "search": ("/search/?q=visa", SAFE),
     "radar": ("/radar/", SAFE),
     "coverage": ("/coverage/?state=KZ", SAFE),

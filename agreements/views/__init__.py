@@ -1,6 +1,7 @@
 """The managers' pages: server-rendered, login required, readable on a phone and on paper.
 One module per page; shared pieces of the follow-up board live in `follow_ups`."""
 
+from agreements.views.brief import brief
 from agreements.views.calendar_feed import calendar_feed
 from agreements.views.coverage import coverage
 from agreements.views.follow_ups import follow_up_board
@@ -12,6 +13,7 @@ from agreements.views.relationships import relationship
 from agreements.views.search import search
 
 __all__ = [
+    "brief",
     "calendar_feed",
     "coverage",
     "follow_up_board",
