@@ -3,14 +3,16 @@ console error or failed asset. With SCREENSHOTS_DIR set, each page is also saved
 and phone width (docs/screenshots/ holds the committed ones)."""
 
 import datetime
+import io
 import os
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from agreements import services
 from agreements.demo import load_demo
-from agreements.models import Instrument, InstrumentLink
+from agreements.models import FollowUpAction, Instrument, InstrumentLink, Subject
 from tests.browser.test_manager_journey import CHROMIUM, browser  # noqa: F401 (a fixture)
 from tests.factories import UserFactory, make_instrument
 
@@ -66,6 +68,14 @@ def world():
     InstrumentLink.objects.create(
         instrument=newer, relation=InstrumentLink.Relation.REPLACES, target=old
     )
+    air.subjects.set([Subject.objects.get(slug="air-services")])
+    trade.subjects.set([Subject.objects.get(slug="trade-economic-cooperation")])
+    visas = Instrument.objects.get(title__icontains="visa")
+    visas.subjects.set([Subject.objects.get(slug="visa-exemption")])
+    for partner, title in [("FR", "Air transport agreement"), ("DE", "Air services accord")]:
+        other = make_instrument(parties=("KZ", partner), title=title)
+        services.instrument_transition(instrument=other, to=Status.SIGNED, on=date(2025, 6, 2))
+        other.subjects.set([Subject.objects.get(slug="air-services")])
     UserFactory(username="maya", role="manager", password="a-long-test-password")
     UserFactory(username="ari", role="analyst", password="a-long-test-password")
 
@@ -120,8 +130,8 @@ def test_radar_lists_why_and_offers_analysts_the_termination(log_in):
     page = log_in("ari", "/radar/")
 
     assert page.inner_text("h1") == "Radar"
-    stalled = page.locator("li.rule-stalled")
-    assert stalled.count() == 1
+    assert page.locator("li.rule-stalled").count() == 3
+    stalled = page.locator("li.rule-stalled", has_text="Air services agreement")
     assert "Waiting for Israel's notification" in stalled.inner_text()
     assert page.locator("li.rule-expired").count() == 1
     assert page.locator("li.rule-replaced").count() == 1
@@ -146,3 +156,53 @@ def test_radar_filters_and_reads_on_a_phone(log_in):
     page.click("form.filters button[type=submit]")
     page.wait_for_load_state("load")
     assert page.locator("li.radar-item").count() == 0
+
+
+def test_coverage_grid_in_colour_and_words(log_in):
+    page = log_in("maya", "/coverage/?state=KZ")
+
+    assert page.inner_text("h1") == "Coverage of Kazakhstan's relationships"
+    israel = page.locator("table.coverage tbody tr", has_text="Israel")
+    air = israel.locator("td.cover-signed")
+    assert air.inner_text() == "Signed"
+    colour = air.evaluate("cell => getComputedStyle(cell).backgroundColor")
+    none = israel.locator("td.cover-none").first.evaluate(
+        "cell => getComputedStyle(cell).backgroundColor"
+    )
+    assert colour != none
+    assert israel.locator("td.cover-proposed").inner_text() == "Proposed"
+    screenshot(page, "coverage.png")
+
+    air.locator("a").click()
+    page.wait_for_load_state("load")
+    assert page.inner_text("h1") == "Air services agreement"
+
+
+def test_coverage_on_a_phone_scrolls_inside_its_table(log_in):
+    page = log_in("maya", "/coverage/?state=KZ", viewport=PHONE)
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "coverage-phone.png")
+
+
+def test_brief_prints_on_one_to_three_a4_pages(log_in):
+    page = log_in("maya", "/relations/KZ-IL/brief/")
+    screenshot(page, "brief.png")
+
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", display_header_footer=False)))
+
+    assert 1 <= len(pdf.pages) <= 3
+    text = " ".join(sheet.extract_text() for sheet in pdf.pages)
+    flat = " ".join(text.split())
+    assert "Kazakhstan – Israel" in flat
+    for promise in FollowUpAction.objects.values_list("title", flat=True):
+        assert " ".join(promise.split()) in flat, promise
+    assert f"Page 1 of {len(pdf.pages)}" in flat
+    assert "Relationships" not in pdf.pages[0].extract_text().split("\n")[0]
+
+
+def test_brief_on_a_phone(log_in):
+    page = log_in("maya", "/relations/KZ-IL/brief/", viewport=PHONE)
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, "brief-phone.png")
