@@ -43,6 +43,7 @@ def instrument_create(
     note: str = "",
     sources: Iterable[Source] = (),
     sectors: Iterable = (),
+    subjects: Iterable = (),
     **fields,
 ) -> Instrument:
     """Create an instrument with its parties ({"state": State, "organization": …, "signatory": …})
@@ -58,6 +59,7 @@ def instrument_create(
     instrument.full_clean()
     instrument.save()
     instrument.sectors.set(sectors)
+    instrument.subjects.set(subjects)
     instrument.sources.set(sources)
     for party in parties:
         InstrumentParty.objects.create(instrument=instrument, **party)

@@ -137,3 +137,32 @@ def test_coverage_csv_is_the_grid_in_words(relationships, client_as):
         ("DE", "Under negotiation", "Visa exemption"),
         ("IL", "In force", ""),
     ]
+
+
+def test_api_tags_an_instrument_with_subjects_read_alike_in_list_and_detail(db, api_as):
+    instrument = make_instrument(title="Social security agreement")
+
+    response = api_as("analyst").patch(
+        f"/api/v1/instruments/{instrument.pk}/",
+        {"subjects": ["social-security", "double-taxation"]},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    reader = api_as("consumer")
+    detail = reader.get(f"/api/v1/instruments/{instrument.pk}/").json()
+    [listed] = reader.get("/api/v1/instruments/").json()["results"]
+    assert detail["subjects"] == listed["subjects"] == ["double-taxation", "social-security"]
+
+
+def test_api_lists_the_subjects_with_their_definitions(db, api_as):
+    subjects = api_as("consumer").get("/api/v1/subjects/?page_size=50").json()["results"]
+
+    assert [subject["name"] for subject in subjects][:4] == [
+        "Air services",
+        "Avoidance of double taxation",
+        "Customs cooperation",
+        "Extradition",
+    ]
+    assert len(subjects) == 10
+    assert subjects[3]["definition"].startswith("Handing over a person")

@@ -30,6 +30,7 @@ from agreements.models import (
     Person,
     Sector,
     Source,
+    Subject,
 )
 from tests.factories import UserFactory, make_action, make_instrument
 
@@ -104,6 +105,8 @@ MATRIX = {
     "sector-list": ("/api/v1/sectors/", ANALYSTS_WRITE_LIST),
     "sector-detail": ("/api/v1/sectors/{sector}/", ANALYSTS_WRITE_DETAIL),
     "sector-audit": ("/api/v1/sectors/{sector}/audit/", ANALYSTS_AUDIT),
+    "subject-list": ("/api/v1/subjects/", ANALYSTS_WRITE_LIST),
+    "subject-detail": ("/api/v1/subjects/{subject}/", ANALYSTS_WRITE_DETAIL),
     "organization-list": ("/api/v1/organizations/", ANALYSTS_WRITE_LIST),
     "organization-detail": ("/api/v1/organizations/{organization}/", ANALYSTS_WRITE_DETAIL),
     "organization-audit": ("/api/v1/organizations/{organization}/audit/", ANALYSTS_AUDIT),
@@ -246,6 +249,10 @@ class World:
             return make_instrument().pk
         if name == "meeting":
             return Meeting.objects.create(title="Call", kind="call", starts_on="2026-01-01").pk
+        if name == "subject":
+            return Subject.objects.create(
+                slug=f"subject-{next(SERIAL)}", name=f"Subject {next(SERIAL)}"
+            ).slug
         if name == "series":
             return MeetingSeries.objects.create(
                 title="Consultations",

@@ -48,8 +48,8 @@ COLUMNS = [
 
 def instrument_rows(queryset):
     """The filtered, ordered instruments as dictionaries of COLUMNS plus `party_codes` (in no
-    order), `notifications`, `link_rows`, `sector_slugs` and `source_ids` (in the orders the
-    serializer lists them)."""
+    order), `notifications`, `link_rows`, `sector_slugs`, `subject_slugs` and `source_ids` (in
+    the orders the serializer lists them)."""
     as_of = ["status_as_of"] if "status_as_of" in queryset.query.annotations else []
     return queryset.prefetch_related(None).values(*COLUMNS, *as_of, **_arrays())
 
@@ -80,6 +80,12 @@ ARRAYS = {
         " FROM agreements_instrumentlink WHERE instrument_id = agreements_instrument.id"
         " ORDER BY relation, target_id",
         JSONField(),
+    ),
+    "subject_slugs": (
+        "SELECT subject.slug FROM agreements_instrument_subjects link"
+        " JOIN agreements_subject subject ON subject.id = link.subject_id"
+        " WHERE link.instrument_id = agreements_instrument.id ORDER BY subject.name",
+        CharField(),
     ),
     "source_ids": (
         "SELECT link.source_id FROM agreements_instrument_sources link"
@@ -167,6 +173,7 @@ def _instrument(row: dict, names: dict[str, str], zone: datetime.tzinfo) -> dict
             {"relation": link["relation"], "target": link["target"]} for link in row["link_rows"]
         ],
         "sectors": row["sector_slugs"],
+        "subjects": row["subject_slugs"],
         "meeting": row["meeting_id"],
         "sources": row["source_ids"],
         "notes": row["notes"],

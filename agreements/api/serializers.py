@@ -23,6 +23,7 @@ from agreements.models import (
     Source,
     State,
     StatusChange,
+    Subject,
     today,
 )
 from agreements.series import series_state, series_with_rounds
@@ -107,6 +108,17 @@ class SectorSerializer(CleanModelSerializer):
     class Meta:
         model = Sector
         fields = ["id", "slug", "name"]
+
+
+class SubjectSerializer(CleanModelSerializer):
+    class Meta:
+        model = Subject
+        fields = ["id", "slug", "name", "definition"]
+
+
+class SubjectSlugField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="slug", queryset=Subject.objects.all(), **kwargs)
 
 
 class OrganizationSerializer(CleanModelSerializer):
@@ -198,6 +210,9 @@ class InstrumentSerializer(CleanModelSerializer):
         source="*", required=False, allow_null=True
     )
     sectors = SectorSlugField(many=True, required=False)
+    subjects = SubjectSlugField(
+        many=True, required=False, help_text="The standard subjects it covers, by slug."
+    )
     links = InstrumentLinkSerializer(
         many=True,
         required=False,
@@ -236,6 +251,7 @@ class InstrumentSerializer(CleanModelSerializer):
             "notice_months",
             "links",
             "sectors",
+            "subjects",
             "meeting",
             "sources",
             "notes",
@@ -293,6 +309,7 @@ class InstrumentSerializer(CleanModelSerializer):
                     intent_stated_on=validated_data.pop("intent_stated_on", None),
                     user=self.context["request"].user,
                     sectors=validated_data.pop("sectors", []),
+                    subjects=validated_data.pop("subjects", []),
                     sources=validated_data.pop("sources", []),
                     **validated_data,
                 )

@@ -7,6 +7,7 @@ from agreements.api.radar import RadarViewSet
 router = DefaultRouter()
 router.register("states", views.StateViewSet)
 router.register("sectors", views.SectorViewSet)
+router.register("subjects", views.SubjectViewSet)
 router.register("organizations", views.OrganizationViewSet)
 router.register("people", views.PersonViewSet)
 router.register("sources", views.SourceViewSet)
