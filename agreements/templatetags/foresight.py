@@ -1,10 +1,13 @@
-"""`{% pair_radar a b %}`: a relationship's radar items, for the pages of that pair (the
-relationship page and its brief) without each view computing them."""
+"""`{% pair_series_flags a b %}`: a relationship's overdue meeting series, flagged on its page
+without the view computing them; `pair_items` is the whole radar of a pair (the brief's).
+
+The relationship page shows only the series (one query) and links to the pair's radar: the
+whole radar of a busy pair reads every candidate instrument, 0.5 s at 10,000 instruments."""
 
 from django import template
 
-from agreements.models import Instrument
-from agreements.radar import radar_items
+from agreements.models import Instrument, today
+from agreements.radar import radar_items, series_items
 from agreements.series import series_of_pair
 
 register = template.Library()
@@ -18,5 +21,5 @@ def pair_items(code_a: str, code_b: str) -> list:
 
 
 @register.inclusion_tag("agreements/includes/pair_radar.html")
-def pair_radar(a, b):
-    return {"a": a, "b": b, "items": pair_items(a.code, b.code)}
+def pair_series_flags(a, b):
+    return {"a": a, "b": b, "items": series_items(series_of_pair(a.code, b.code), on=today())}
