@@ -18,6 +18,7 @@ from agreements.models import (
     Indicator,
     Instrument,
     Meeting,
+    MeetingSeries,
     Organization,
     Person,
     Sector,
@@ -152,9 +153,22 @@ def load_demo() -> dict:
         ),
         **held_in_astana,
     )
+    # The 12th round makes them a recurring commitment; the article gives no interval between
+    # rounds, so none is recorded and no round is ever "due".
+    consultations, _ = MeetingSeries.objects.get_or_create(
+        title="Political consultations between the foreign ministries of Kazakhstan and Israel",
+        defaults={
+            "kind": Meeting.Kind.POLITICAL_CONSULTATIONS,
+            "state_a": il,
+            "state_b": kz,
+            "interval_months": None,
+            "notes": "The source names the 12th round and gives no interval between rounds.",
+        },
+    )
     meeting(
         "Political consultations between the foreign ministries of Kazakhstan and Israel",
         kind=Meeting.Kind.POLITICAL_CONSULTATIONS,
+        series=consultations,
         round_number=12,
         states=[kz, il],
         organizations=[kz_mfa, il_mfa],

@@ -1,9 +1,10 @@
 """The weekly reminder digest: what became overdue in the past week and what falls due in the next
-14 days, in text and HTML, to every manager (all follow-ups) and to each responsible contact
-(their own). `manage.py send_digests` sends it; run it weekly from cron."""
+14 days, in text and HTML, to every manager (all follow-ups, and the radar: what is stuck or falls
+due among the instruments) and to each responsible contact (their own follow-ups).
+`manage.py send_digests` sends it; run it weekly from cron."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -11,6 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from agreements.models import FollowUpAction, Person, today
+from agreements.radar import radar_items
 
 WINDOW_DAYS = 14
 WEEK = datetime.timedelta(days=7)
@@ -20,10 +22,11 @@ WEEK = datetime.timedelta(days=7)
 class Digest:
     became_overdue: list
     due_soon: list
+    radar: list = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.became_overdue or self.due_soon)
+        return not (self.became_overdue or self.due_soon or self.radar)
 
 
 def digest_for(actions, on: datetime.date) -> Digest:
@@ -45,6 +48,7 @@ def send_digests(*, on: datetime.date | None = None) -> int:
     on = on or today()
     messages = []
     everything = digest_for(FollowUpAction.objects.all(), on)
+    everything.radar = radar_items(on=on)
     if not everything.is_empty:
         managers = (
             get_user_model()

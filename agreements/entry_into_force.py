@@ -113,7 +113,7 @@ def project_terms(
         )
 
     explanation = (
-        f"Enters into force on the first day of the {_ordinal(months)} month "
+        f"Enters into force on the first day of the {ordinal(months)} month "
         "after the last notification."
     )
     if waiting_for or last_notification_on is None:
@@ -123,7 +123,7 @@ def project_terms(
     )
 
 
-def _ordinal(n: int) -> str:
+def ordinal(n: int) -> str:
     words = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
     if n in words:
         return words[n]

@@ -19,8 +19,10 @@ from agreements.models import (
     Indicator,
     Instrument,
     Meeting,
+    MeetingSeries,
     Organization,
     Person,
+    Sector,
     State,
     is_overdue,
     is_stale,
@@ -384,4 +386,54 @@ class FollowUpBoardFilter(FollowUpActionFilter):
         return queryset.filter(is_stale()) if value else queryset.exclude(is_stale())
 
     def filter_unassigned(self, queryset, name, value):
-        return queryset.filter(responsible_state=None, responsible_organization=None)
+        return queryset.filter(
+            responsible_state=None, responsible_organization=None, responsible_contact=None
+        )
+
+
+@extend_schema_field(STATE_CODE)
+class StateChoiceFilter(filters.ModelChoiceFilter):
+    """One state, chosen from a list on a page, by its code in the API."""
+
+
+class RadarFilter(PairFilterSet):
+    """The radar's filters (page and API): which instruments its rules look at."""
+
+    state = StateChoiceFilter(
+        queryset=State.objects.all(),
+        method="filter_state",
+        label="State",
+        empty_label="Any state",
+        help_text="A state code: instruments to which it is a party.",
+    )
+    sector = filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        field_name="sectors",
+        label="Sector",
+        empty_label="Any sector",
+        help_text="A sector's slug.",
+    )
+    kind = filters.ChoiceFilter(choices=Instrument.Kind.choices, empty_label="Any kind")
+
+    class Meta:
+        model = Instrument
+        fields = []
+
+    def filter_state(self, queryset, name, state):
+        return queryset.with_party(state.code)
+
+    def series(self):
+        """The meeting series the same filters select: a sector or a kind (of instrument) leaves
+        them out; call after `qs` (the pair has been checked)."""
+        data = self.form.cleaned_data
+        if data.get("sector") or data.get("kind"):
+            return MeetingSeries.objects.none()
+        series = MeetingSeries.objects.all()
+        if data.get("pair"):
+            a, b = parse_pair(data["pair"])
+            series = series.filter(state_a__in=[a, b], state_b__in=[a, b])
+        if data.get("state"):
+            state = data["state"]
+            series = series.filter(Q(state_a=state) | Q(state_b=state))
+        return series

@@ -16,6 +16,7 @@ from agreements.models import (
     ActionUpdate,
     FollowUpAction,
     Instrument,
+    InstrumentLink,
     InstrumentParty,
     PartyAction,
     Source,
@@ -43,6 +44,7 @@ def instrument_create(
     note: str = "",
     sources: Iterable[Source] = (),
     sectors: Iterable = (),
+    subjects: Iterable = (),
     **fields,
 ) -> Instrument:
     """Create an instrument with its parties ({"state": State, "organization": …, "signatory": …})
@@ -58,6 +60,7 @@ def instrument_create(
     instrument.full_clean()
     instrument.save()
     instrument.sectors.set(sectors)
+    instrument.subjects.set(subjects)
     instrument.sources.set(sources)
     for party in parties:
         InstrumentParty.objects.create(instrument=instrument, **party)
@@ -81,6 +84,30 @@ def instrument_set_parties(*, instrument: Instrument, states: Iterable[State]) -
     instrument.parties.filter(state__in=leaving).delete()
     for code in sorted(wanted - current):
         InstrumentParty.objects.create(instrument=instrument, state_id=code)
+
+
+@transaction.atomic
+def instrument_set_links(*, instrument: Instrument, links: Iterable[dict]) -> None:
+    """Make these the instrument's links to others ({"relation": "amends", "target":
+    Instrument}): the ones not given are removed, the new ones checked as the admin checks them."""
+    wanted = [(link["relation"], link["target"].pk) for link in links]
+    if len(set(wanted)) != len(wanted):
+        raise ValidationError({"links": "The same link is given twice."})
+    _lock(instrument)
+    current = {(link.relation, link.target_id): link for link in instrument.links.all()}
+    for key, link in current.items():
+        if key not in wanted:
+            link.delete()
+    for relation, target_id in wanted:
+        if (relation, target_id) in current:
+            continue
+        link = InstrumentLink(instrument=instrument, relation=relation, target_id=target_id)
+        try:
+            link.full_clean()
+        except ValidationError as error:
+            messages = [message for field in error.message_dict.values() for message in field]
+            raise ValidationError({"links": messages}) from None
+        link.save()
 
 
 def refuse_removing_parties_that_acted(*, instrument: Instrument, states: Iterable) -> None:

@@ -42,7 +42,7 @@ from knox.models import AuthToken  # noqa: E402
 
 from agreements.models import Change, Instrument  # noqa: E402
 
-PORT = 8051
+PORT = int(os.environ.get("BENCH_PORT", "8051"))
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -99,6 +99,8 @@ def requests_to_time(pair: str) -> dict[str, tuple[str, str]]:
         "home page": ("session", "/"),
         "follow-up board": ("session", f"/follow-ups/?pair={pair}"),
         "relationship page": ("session", f"/relations/{pair}/"),
+        "radar of the busiest pair": ("session", f"/radar/?pair={pair}"),
+        "coverage grid of the busiest state": ("session", f"/coverage/?state={pair[:2]}"),
         "admin instrument list": ("session", "/admin/agreements/instrument/"),
         "CSV export, 10k rows": (
             "token",

@@ -180,6 +180,14 @@ SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DIGEST_WEEKDAY = int(env("DIGEST_WEEKDAY", "0"))
 DIGEST_HOUR = int(env("DIGEST_HOUR", "7"))
 
+# The radar (agreements/radar.py): a signed or provisionally applied instrument not in force after
+# this many months is listed as stalled.
+STALLED_AFTER_MONTHS = int(env("STALLED_AFTER_MONTHS", "12"))
+
+# The state whose relationships the coverage grid shows first (an ISO 3166-1 alpha-2 code, such
+# as KZ); empty: the page asks which.
+HOME_STATE = env("HOME_STATE").upper()
+
 # E-mail (the weekly digest): printed to the console unless an SMTP server is configured.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "bilateral@localhost")
 if env("EMAIL_HOST"):
@@ -256,6 +264,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InstrumentStatusEnum": "agreements.models.Instrument.Status",
         "MeetingStatusEnum": "agreements.models.Meeting.Status",
+        "MeetingKindEnum": "agreements.models.Meeting.Kind",
+        "InstrumentKindEnum": "agreements.models.Instrument.Kind",
         "FollowUpStatusEnum": "agreements.models.FollowUpAction.Status",
         "StateCodeEnum": "agreements.api.schema.STATE_CODES",
     },

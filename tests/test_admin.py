@@ -58,9 +58,9 @@ CHANGE_PAGES = {
     # the meeting, its m2m (states, people, organizations, sectors, sources) and their
     # autocomplete widgets, the inlines of instruments and follow-ups with their widgets
     "meeting": 22,
-    # the instrument with parties and actions, sectors, sources, history, the inlines, and the
-    # autocomplete widget of each party row (state, organization: 2 per party)
-    "instrument": 23,
+    # the instrument with parties and actions, sectors, subjects, sources, history, the inlines,
+    # and the autocomplete widget of each party row (state, organization: 2 per party)
+    "instrument": 24,
     "followupaction": 15,
     "indicator": 12,
 }

@@ -100,3 +100,26 @@ def test_send_digests_refuses_a_malformed_date(db):
 
     with pytest.raises(CommandError, match="--date must be YYYY-MM-DD"):
         call_command("send_digests", "--date", "Friday")
+
+
+def test_digest_tells_managers_what_is_on_the_radar(db, settings):
+    from agreements import services
+    from tests.factories import make_instrument
+
+    settings.SITE_URL = "https://bilateral.example.org"
+    instrument = make_instrument(title="Air services", intent_stated_on=datetime.date(2024, 1, 8))
+    services.instrument_transition(instrument=instrument, to="signed", on=datetime.date(2025, 2, 3))
+    UserFactory(role="manager", email="manager@example.org", username="dana")
+
+    call_command("send_digests", "--date", ON.isoformat(), stdout=StringIO())
+
+    [message] = mail.outbox
+    assert message.body == (
+        "Hello dana,\n\nThis week in Bilateral (27 Nov 2026):\n\n"
+        "On the radar (1):\n"
+        "- Stalled after signature: Air services (IL–KZ). Signed on 3 February 2025 and not in "
+        "force after more than 12 months.\n"
+        "The radar: https://bilateral.example.org/radar/\n\n"
+        "The follow-up board: https://bilateral.example.org/follow-ups/\n"
+    )
+    assert "<strong>Stalled after signature: Air services</strong>" in message.alternatives[0][0]

@@ -157,8 +157,9 @@ def test_relationship_page_queries_do_not_grow(demo, client_as, django_assert_nu
     # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the two states, 7 what needs
     # attention (instruments per status, follow-ups counted), 8 the latest of each status,
     # 9 their parties, 10 their party actions, 11 meetings, 12 status changes, 13 the most
-    # urgent open follow-ups, 14 indicators, 15 sectors, 16 release
-    with django_assert_num_queries(16):
+    # urgent open follow-ups, 14 indicators, 15 sectors, 16 the pair's meeting series with
+    # their rounds, 17 release
+    with django_assert_num_queries(17):
         client.get("/relations/KZ-IL/")
 
 

@@ -21,7 +21,17 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from agreements.calendar import calendar_token
-from agreements.models import Change, Indicator, Meeting, Organization, Person, Sector, Source
+from agreements.models import (
+    Change,
+    Indicator,
+    Meeting,
+    MeetingSeries,
+    Organization,
+    Person,
+    Sector,
+    Source,
+    Subject,
+)
 from tests.factories import UserFactory, make_action, make_instrument
 
 ROLES = ["anonymous", "consumer", "manager", "analyst", "superuser"]
@@ -75,6 +85,7 @@ MATRIX = {
     "instrument-page": ("/instruments/{instrument}/", SAFE),
     "meeting-page": ("/meetings/{meeting}/", SAFE),
     "relationship": ("/relations/KZ-IL/", SAFE),
+    "relationship-brief": ("/relations/KZ-IL/brief/", SAFE),
     "search": ("/search/?q=visa", SAFE),
     # Intake: analysts draft a report and record it; a form refused for what it says is a 200
     "intake": (
@@ -85,6 +96,8 @@ MATRIX = {
         "/intake/record/",
         {"GET": "MMMMM", "POST": "LFFYY", "PUT": "MMMMM", "PATCH": "MMMMM", "DELETE": "MMMMM"},
     ),
+    "radar": ("/radar/", SAFE),
+    "coverage": ("/coverage/?state=KZ", SAFE),
     "calendar": ("/calendar/{calendar}.ics", {**SAFE, "GET": "NYYYY"}),
     "calendar-pair": ("/calendar/{calendar}/KZ-IL.ics", {**SAFE, "GET": "NYYYY"}),
     # Health checks: for load balancers, no login
@@ -95,6 +108,7 @@ MATRIX = {
     "schema": ("/api/schema/", READ_ONLY_API),
     "api-docs": ("/api/docs/", READ_ONLY_API),
     "change-list": ("/api/v1/changes/", READ_ONLY_API),
+    "radar-list": ("/api/v1/radar/", READ_ONLY_API),
     # Reference data
     "state-list": ("/api/v1/states/", STATES_ONLY_SUPERUSER),
     "state-detail": ("/api/v1/states/KZ/", STATES_ONLY_SUPERUSER),
@@ -102,6 +116,8 @@ MATRIX = {
     "sector-list": ("/api/v1/sectors/", ANALYSTS_WRITE_LIST),
     "sector-detail": ("/api/v1/sectors/{sector}/", ANALYSTS_WRITE_DETAIL),
     "sector-audit": ("/api/v1/sectors/{sector}/audit/", ANALYSTS_AUDIT),
+    "subject-list": ("/api/v1/subjects/", ANALYSTS_WRITE_LIST),
+    "subject-detail": ("/api/v1/subjects/{subject}/", ANALYSTS_WRITE_DETAIL),
     "organization-list": ("/api/v1/organizations/", ANALYSTS_WRITE_LIST),
     "organization-detail": ("/api/v1/organizations/{organization}/", ANALYSTS_WRITE_DETAIL),
     "organization-audit": ("/api/v1/organizations/{organization}/audit/", ANALYSTS_AUDIT),
@@ -130,6 +146,8 @@ MATRIX = {
     # Intake: drafting a report writes nothing, but only those who may record it may ask
     "draft": ("/api/v1/drafts/", {**ANALYSTS_AUDIT, "GET": "LMMMM", "POST": "LFFYY"}),
     "meeting-list": ("/api/v1/meetings/", ANALYSTS_WRITE_LIST),
+    "series-list": ("/api/v1/meeting-series/", ANALYSTS_WRITE_LIST),
+    "series-detail": ("/api/v1/meeting-series/{series}/", ANALYSTS_WRITE_DETAIL),
     "meeting-detail": ("/api/v1/meetings/{meeting}/", ANALYSTS_WRITE_DETAIL),
     "meeting-audit": ("/api/v1/meetings/{meeting}/audit/", ANALYSTS_AUDIT),
     # Follow-ups: managers may change them and add progress updates, not create or delete them
@@ -174,10 +192,12 @@ MATRIX = {
 ADMIN_MODELS = {
     "agreements.state": ("LYYYY", "LFFFF"),  # ISO 3166-1 is loaded, not typed in
     "agreements.sector": ("LYYYY", "LFFYY"),
+    "agreements.subject": ("LYYYY", "LFFYY"),
     "agreements.organization": ("LYYYY", "LFFYY"),
     "agreements.person": ("LYYYY", "LFFYY"),
     "agreements.source": ("LYYYY", "LFFYY"),
     "agreements.meeting": ("LYYYY", "LFFYY"),
+    "agreements.meetingseries": ("LYYYY", "LFFYY"),
     "agreements.instrument": ("LYYYY", "LFFYY"),
     "agreements.followupaction": ("LYYYY", "LFFYY"),
     "agreements.indicator": ("LYYYY", "LFFYY"),
@@ -242,6 +262,17 @@ class World:
             return make_instrument().pk
         if name == "meeting":
             return Meeting.objects.create(title="Call", kind="call", starts_on="2026-01-01").pk
+        if name == "subject":
+            return Subject.objects.create(
+                slug=f"subject-{next(SERIAL)}", name=f"Subject {next(SERIAL)}"
+            ).slug
+        if name == "series":
+            return MeetingSeries.objects.create(
+                title="Consultations",
+                kind="political_consultations",
+                state_a_id="IL",
+                state_b_id="KZ",
+            ).pk
         if name == "action":
             return make_action().pk
         if name == "sector":

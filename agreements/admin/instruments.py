@@ -184,7 +184,7 @@ class InstrumentAdmin(LongTitlesAdmin):
     search_fields = ["title", "short_title", "notes"]
     list_select_related = ["meeting"]
     show_full_result_count = False
-    autocomplete_fields = ["meeting", "sectors", "sources"]
+    autocomplete_fields = ["meeting", "sectors", "subjects", "sources"]
     readonly_fields = [
         "status_badge",
         "signed_on",
@@ -195,7 +195,20 @@ class InstrumentAdmin(LongTitlesAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "short_title", "kind", "is_binding", "level", "sectors"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "short_title",
+                    "kind",
+                    "is_binding",
+                    "level",
+                    "sectors",
+                    "subjects",
+                ]
+            },
+        ),
         (
             "Where it stands",
             {"fields": ["status_badge", "signed_on", "signature_place", "meeting", "in_force_on"]},
@@ -213,7 +226,7 @@ class InstrumentAdmin(LongTitlesAdmin):
                 ]
             },
         ),
-        ("Duration", {"fields": ["duration_years", "renews_tacitly"]}),
+        ("Duration", {"fields": ["duration_years", "renews_tacitly", "notice_months"]}),
         ("Sources and notes", {"fields": ["sources", "notes", "created_at", "updated_at"]}),
     ]
 
@@ -291,7 +304,14 @@ class InstrumentAdmin(LongTitlesAdmin):
 
     def transition_view(self, request, object_id):
         instrument = self._instrument_to_change(request, object_id)
-        form = TransitionForm(instrument, request.POST or None)
+        # The radar links here with the termination it offers filled in (?to=…&date=…): the
+        # analyst reads it and saves, or not.
+        offered = {
+            name: request.GET[name]
+            for name in ("to", "date", "termination_type", "note")
+            if name in request.GET
+        }
+        form = TransitionForm(instrument, request.POST or None, initial=offered)
 
         def perform(data):
             services.instrument_transition(

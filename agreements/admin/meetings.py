@@ -3,7 +3,8 @@
 from django.contrib import admin
 
 from agreements.admin.common import LongTitlesAdmin, MeetingStateFilter, year_filter
-from agreements.models import FollowUpAction, Instrument, Meeting
+from agreements.models import FollowUpAction, Instrument, Meeting, MeetingSeries, today
+from agreements.series import series_state, series_with_rounds
 
 
 class SignedInstrumentInline(admin.TabularInline):
@@ -53,12 +54,64 @@ class MeetingAdmin(LongTitlesAdmin):
     search_fields = ["title", "summary", "place"]
     list_select_related = ["host"]
     show_full_result_count = False
-    autocomplete_fields = ["host", "states", "people", "organizations", "sectors", "sources"]
+    autocomplete_fields = [
+        "host",
+        "states",
+        "people",
+        "organizations",
+        "sectors",
+        "sources",
+        "series",
+    ]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [SignedInstrumentInline, OriginatedActionInline]
     fieldsets = [
-        (None, {"fields": ["title", "kind", "round_number", "status", "summary"]}),
+        (None, {"fields": ["title", "kind", "series", "round_number", "status", "summary"]}),
         ("When and where", {"fields": ["starts_on", "ends_on", "place", "host"]}),
         ("Who", {"fields": ["states", "people", "organizations"]}),
         ("Context", {"fields": ["sectors", "sources", "created_at", "updated_at"]}),
     ]
+
+
+class RoundInline(admin.TabularInline):
+    model = Meeting
+    fk_name = "series"
+    extra = 0
+    fields = ["title", "round_number", "starts_on", "status"]
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = "rounds (record a round as a meeting, choosing this series)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(admin.ModelAdmin):
+    """Recurring commitments: analysts record them; the next round's due date is worked out."""
+
+    list_display = ["title", "state_a", "state_b", "interval_months", "last_held", "next_due"]
+    list_filter = ["kind"]
+    search_fields = ["title"]
+    autocomplete_fields = ["state_a", "state_b"]
+    inlines = [RoundInline]
+
+    def get_queryset(self, request):
+        return series_with_rounds(super().get_queryset(request))
+
+    @admin.display(description="last round held")
+    def last_held(self, series):
+        return series.last_held_on or "—"
+
+    @admin.display(description="next round due")
+    def next_due(self, series):
+        state = series_state(series, on=today())
+        if state.next_due_on is None:
+            return "— (no interval)" if series.last_held_on else "—"
+        return f"{state.next_due_on}{' (overdue)' if state.is_overdue else ''}"

@@ -1,9 +1,9 @@
-"""The admin of the reference data: states, organizations, people, sectors, sources."""
+"""The admin of the reference data: states, organizations, people, sectors, subjects, sources."""
 
 from django.contrib import admin
 from django.utils.html import format_html
 
-from agreements.models import Organization, Person, Sector, Source, State
+from agreements.models import Organization, Person, Sector, Source, State, Subject
 
 
 @admin.register(State)
@@ -44,6 +44,15 @@ class PersonAdmin(admin.ModelAdmin):
 class SectorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Subject)
+class SubjectAdmin(admin.ModelAdmin):
+    """The standard subjects of the coverage grid: analysts edit the list and its definitions."""
+
+    list_display = ["name", "definition"]
+    search_fields = ["name", "slug", "definition"]
     prepopulated_fields = {"slug": ["name"]}
 
 

@@ -28,17 +28,24 @@ class _Echo:
 
 
 def flatten(row: dict, prefix: str = "") -> dict:
-    """Nested objects become dotted columns; lists become values joined by '; '."""
+    """Nested objects become dotted columns; lists become values joined by '; ' (an object in
+    a list, such as a link, its values joined by spaces: "amends 12")."""
     flat = {}
     for key, value in row.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             flat.update(flatten(value, f"{name}."))
         elif isinstance(value, list):
-            flat[name] = "; ".join(str(item) for item in value)
+            flat[name] = "; ".join(_in_words(item) for item in value)
         else:
             flat[name] = "" if value is None else value
     return flat
+
+
+def _in_words(item) -> str:
+    if isinstance(item, dict):
+        return " ".join(str(part) for part in item.values())
+    return str(item)
 
 
 def csv_lines(rows, header=None):

@@ -38,6 +38,7 @@ COLUMNS = [
     "entry_into_force_date",
     "duration_years",
     "renews_tacitly",
+    "notice_months",
     "meeting_id",
     "notes",
     "created_at",
@@ -47,8 +48,8 @@ COLUMNS = [
 
 def instrument_rows(queryset):
     """The filtered, ordered instruments as dictionaries of COLUMNS plus `party_codes` (in no
-    order), `notifications`, `sector_slugs` and `source_ids` (in the orders the serializer lists
-    them)."""
+    order), `notifications`, `link_rows`, `sector_slugs`, `subject_slugs` and `source_ids` (in
+    the orders the serializer lists them)."""
     as_of = ["status_as_of"] if "status_as_of" in queryset.query.annotations else []
     return queryset.prefetch_related(None).values(*COLUMNS, *as_of, **_arrays())
 
@@ -72,6 +73,18 @@ ARRAYS = {
         "SELECT sector.slug FROM agreements_instrument_sectors link"
         " JOIN agreements_sector sector ON sector.id = link.sector_id"
         " WHERE link.instrument_id = agreements_instrument.id ORDER BY sector.name",
+        CharField(),
+    ),
+    "link_rows": (
+        "SELECT jsonb_build_object('relation', relation, 'target', target_id)"
+        " FROM agreements_instrumentlink WHERE instrument_id = agreements_instrument.id"
+        " ORDER BY relation, target_id",
+        JSONField(),
+    ),
+    "subject_slugs": (
+        "SELECT subject.slug FROM agreements_instrument_subjects link"
+        " JOIN agreements_subject subject ON subject.id = link.subject_id"
+        " WHERE link.instrument_id = agreements_instrument.id ORDER BY subject.name",
         CharField(),
     ),
     "source_ids": (
@@ -154,7 +167,13 @@ def _instrument(row: dict, names: dict[str, str], zone: datetime.tzinfo) -> dict
         else None,
         "duration_years": row["duration_years"],
         "renews_tacitly": row["renews_tacitly"],
+        "notice_months": row["notice_months"],
+        # jsonb orders an object's keys by length: put them back in the serializer's order.
+        "links": [
+            {"relation": link["relation"], "target": link["target"]} for link in row["link_rows"]
+        ],
         "sectors": row["sector_slugs"],
+        "subjects": row["subject_slugs"],
         "meeting": row["meeting_id"],
         "sources": row["source_ids"],
         "notes": row["notes"],

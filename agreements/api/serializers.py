@@ -13,7 +13,9 @@ from agreements.models import (
     FollowUpAction,
     Indicator,
     Instrument,
+    InstrumentLink,
     Meeting,
+    MeetingSeries,
     Organization,
     PartyAction,
     Person,
@@ -21,7 +23,10 @@ from agreements.models import (
     Source,
     State,
     StatusChange,
+    Subject,
+    today,
 )
+from agreements.series import series_state, series_with_rounds
 
 
 @extend_schema_field(STATE_CODE)
@@ -105,6 +110,17 @@ class SectorSerializer(CleanModelSerializer):
         fields = ["id", "slug", "name"]
 
 
+class SubjectSerializer(CleanModelSerializer):
+    class Meta:
+        model = Subject
+        fields = ["id", "slug", "name", "definition"]
+
+
+class SubjectSlugField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="slug", queryset=Subject.objects.all(), **kwargs)
+
+
 class OrganizationSerializer(CleanModelSerializer):
     state = StateCodeField()
 
@@ -173,6 +189,13 @@ class PartyCodesField(serializers.ListField):
         return [party.state_id for party in parties.all()]
 
 
+class InstrumentLinkSerializer(serializers.Serializer):
+    """One link from this instrument to another: {"relation": "amends", "target": 12}."""
+
+    relation = serializers.ChoiceField(choices=InstrumentLink.Relation.choices)
+    target = serializers.PrimaryKeyRelatedField(queryset=Instrument.objects.all())
+
+
 class InstrumentSerializer(CleanModelSerializer):
     binding = serializers.BooleanField(source="is_binding", default=True)
     parties = PartyCodesField(min_length=2)
@@ -187,6 +210,15 @@ class InstrumentSerializer(CleanModelSerializer):
         source="*", required=False, allow_null=True
     )
     sectors = SectorSlugField(many=True, required=False)
+    subjects = SubjectSlugField(
+        many=True, required=False, help_text="The standard subjects it covers, by slug."
+    )
+    links = InstrumentLinkSerializer(
+        many=True,
+        required=False,
+        help_text="How this instrument relates to others (it amends, replaces… the target); "
+        "a list given replaces the whole list. The target's links to this one are its own.",
+    )
     status_label = serializers.CharField(read_only=True)
     projected_in_force_on = serializers.SerializerMethodField()
     missing_steps = serializers.SerializerMethodField()
@@ -216,7 +248,10 @@ class InstrumentSerializer(CleanModelSerializer):
             "entry_into_force_rule",
             "duration_years",
             "renews_tacitly",
+            "notice_months",
+            "links",
             "sectors",
+            "subjects",
             "meeting",
             "sources",
             "notes",
@@ -266,26 +301,34 @@ class InstrumentSerializer(CleanModelSerializer):
 
     def create(self, validated_data):
         parties = validated_data.pop("parties")
+        links = validated_data.pop("links", [])
         try:
-            return services.instrument_create(
-                parties=[{"state": state} for state in parties],
-                intent_stated_on=validated_data.pop("intent_stated_on", None),
-                user=self.context["request"].user,
-                sectors=validated_data.pop("sectors", []),
-                sources=validated_data.pop("sources", []),
-                **validated_data,
-            )
+            with transaction.atomic():
+                instrument = services.instrument_create(
+                    parties=[{"state": state} for state in parties],
+                    intent_stated_on=validated_data.pop("intent_stated_on", None),
+                    user=self.context["request"].user,
+                    sectors=validated_data.pop("sectors", []),
+                    subjects=validated_data.pop("subjects", []),
+                    sources=validated_data.pop("sources", []),
+                    **validated_data,
+                )
+                services.instrument_set_links(instrument=instrument, links=links)
+                return instrument
         except DjangoValidationError as error:
             raise as_api_error(error) from None
 
     def update(self, instance, validated_data):
         validated_data.pop("intent_stated_on", None)
         parties = validated_data.pop("parties", None)
+        links = validated_data.pop("links", None)
         with transaction.atomic():
             instance = super().update(instance, validated_data)
             try:
                 if parties is not None:
                     services.instrument_set_parties(instrument=instance, states=parties)
+                if links is not None:
+                    services.instrument_set_links(instrument=instance, links=links)
                 # As in the admin: a rule that now says "already in force" takes effect at once.
                 services.instrument_promote_if_due(instrument=instance)
             except DjangoValidationError as error:
@@ -350,6 +393,46 @@ class PartyActionSerializer(serializers.ModelSerializer):
 # --- Meetings, follow-ups, indicators ---------------------------------------------------------
 
 
+class MeetingSeriesSerializer(CleanModelSerializer):
+    """A recurring commitment; where it stands is worked out (`agreements/series.py`)."""
+
+    state_a = StateCodeField()
+    state_b = StateCodeField()
+    last_held_on = serializers.DateField(read_only=True)
+    last_round = serializers.IntegerField(read_only=True)
+    next_due_on = serializers.SerializerMethodField()
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MeetingSeries
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "state_a",
+            "state_b",
+            "interval_months",
+            "notes",
+            "last_held_on",
+            "last_round",
+            "next_due_on",
+            "is_overdue",
+        ]
+
+    def _state(self, series):
+        if not hasattr(series, "last_held_on"):  # just written: read it with its rounds
+            series = series_with_rounds(MeetingSeries.objects.filter(pk=series.pk)).get()
+        return series_state(series, on=today())
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_next_due_on(self, series):
+        return self._state(series).next_due_on
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_is_overdue(self, series):
+        return self._state(series).is_overdue
+
+
 class MeetingSerializer(CleanModelSerializer):
     round = serializers.IntegerField(
         source="round_number", required=False, allow_null=True, min_value=1, max_value=10000
@@ -366,6 +449,7 @@ class MeetingSerializer(CleanModelSerializer):
             "id",
             "title",
             "kind",
+            "series",
             "round",
             "starts_on",
             "ends_on",

@@ -34,7 +34,9 @@ from agreements.models import (
     Source,
     State,
     StatusChange,
+    Subject,
 )
+from agreements.series import series_with_rounds
 
 
 class StateViewSet(AuditMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
@@ -54,6 +56,16 @@ class StateViewSet(AuditMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
 class SectorViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     queryset = Sector.objects.all()
     serializer_class = serializers.SectorSerializer
+    lookup_field = "slug"
+    ordering_fields = ["name", "slug"]
+
+
+class SubjectViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+    """The standard subjects of bilateral agreements (the coverage grid's columns): every role
+    reads them, analysts edit them."""
+
+    queryset = Subject.objects.all()
+    serializer_class = serializers.SubjectSerializer
     lookup_field = "slug"
     ordering_fields = ["name", "slug"]
 
@@ -89,7 +101,9 @@ AS_OF = OpenApiParameter(
 class InstrumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     """Instruments from intent to in force. `status` changes only through `transition/`."""
 
-    queryset = Instrument.objects.with_projection().prefetch_related("sectors", "sources")
+    queryset = Instrument.objects.with_projection().prefetch_related(
+        "links", "sectors", "subjects", "sources"
+    )
     serializer_class = serializers.InstrumentSerializer
     filterset_class = filters.InstrumentFilter
     permission_model = None  # set per action: the history and party actions have their own
@@ -228,6 +242,15 @@ class MeetingViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet)
     serializer_class = serializers.MeetingSerializer
     filterset_class = filters.MeetingFilter
     ordering_fields = MEETING_ORDERINGS
+
+
+class MeetingSeriesViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+    """Recurring commitments (consultations, commissions, forums): every role reads them,
+    analysts record them; the last round and when the next is due are worked out."""
+
+    queryset = series_with_rounds()
+    serializer_class = serializers.MeetingSeriesSerializer
+    ordering_fields = ["title"]
 
 
 class FollowUpActionViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):

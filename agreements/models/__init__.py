@@ -7,7 +7,7 @@ One module per domain noun; everything is importable from `agreements.models`.
 # Last: it registers the audit trail's event models (InstrumentEvent, ...) in this module.
 from agreements.models.audit_trail import AUDITED_MODELS, AUDITED_RELATIONS  # noqa: E402, I001
 from agreements.models.changes import Change, ChangeQuerySet
-from agreements.models.dates import DUE_SOON_DAYS, STALE_AFTER_DAYS, today
+from agreements.models.dates import DUE_SOON_DAYS, STALE_AFTER_DAYS, add_months, today
 from agreements.models.follow_ups import (
     ActionUpdate,
     FollowUpAction,
@@ -27,7 +27,7 @@ from agreements.models.instruments import (
     StatusChange,
     StatusChangeQuerySet,
 )
-from agreements.models.meetings import Meeting, MeetingQuerySet
+from agreements.models.meetings import Meeting, MeetingQuerySet, MeetingSeries
 from agreements.models.orderings import (
     FOLLOW_UP_ORDERINGS,
     INSTRUMENT_ORDERINGS,
@@ -40,7 +40,7 @@ from agreements.models.pairs import (
     InstrumentPairCount,
     MeetingPair,
 )
-from agreements.models.reference import Organization, Person, Sector, Source, State
+from agreements.models.reference import Organization, Person, Sector, Source, State, Subject
 
 __all__ = [
     "AUDITED_MODELS",
@@ -67,6 +67,7 @@ __all__ = [
     "Meeting",
     "MeetingPair",
     "MeetingQuerySet",
+    "MeetingSeries",
     "Organization",
     "PartyAction",
     "Person",
@@ -75,6 +76,8 @@ __all__ = [
     "State",
     "StatusChange",
     "StatusChangeQuerySet",
+    "Subject",
+    "add_months",
     "is_due_soon",
     "is_open",
     "is_overdue",

@@ -14,7 +14,15 @@ from django.utils.formats import date_format
 from agreements.models.dates import today
 from agreements.models.meetings import Meeting
 from agreements.models.orderings import INSTRUMENT_ORDERINGS, ordering_indexes
-from agreements.models.reference import Organization, Person, Sector, Source, State, ordered_pair
+from agreements.models.reference import (
+    Organization,
+    Person,
+    Sector,
+    Source,
+    State,
+    Subject,
+    ordered_pair,
+)
 
 
 def _given_exactly_for(rule: str, field: str) -> Q:
@@ -170,7 +178,20 @@ class Instrument(models.Model):
     renews_tacitly = models.BooleanField(
         default=False, help_text="Renewed automatically unless a party gives notice."
     )
+    notice_months = models.PositiveSmallIntegerField(
+        "notice period (months)",
+        null=True,
+        blank=True,
+        help_text="Months of notice a party must give to denounce it or stop its renewal "
+        "(6 for 'at least six months before it expires'). Leave empty if none is stated.",
+    )
     sectors = models.ManyToManyField(Sector, related_name="instruments", blank=True)
+    subjects = models.ManyToManyField(
+        Subject,
+        related_name="instruments",
+        blank=True,
+        help_text="The standard subjects it covers (the coverage grid reads them).",
+    )
     sources = models.ManyToManyField(Source, related_name="instruments", blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -408,6 +429,15 @@ class InstrumentLink(models.Model):
         REPLACES = "replaces", "Replaces"
         PROTOCOL_TO = "protocol_to", "Is a protocol to"
 
+    # The same relation read from its target: "X is amended by this one".
+    PASSIVE_LABELS = {
+        Relation.AMENDS: "Amended by",
+        Relation.SUPPLEMENTS: "Supplemented by",
+        Relation.IMPLEMENTS: "Implemented by",
+        Relation.REPLACES: "Replaced by",
+        Relation.PROTOCOL_TO: "Has as a protocol",
+    }
+
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="links")
     relation = models.CharField(max_length=20, choices=Relation)
     target = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="linked_from")
@@ -429,6 +459,10 @@ class InstrumentLink(models.Model):
 
     def __str__(self):
         return f"{self.instrument} {self.get_relation_display().lower()} {self.target}"
+
+    @property
+    def passive_label(self) -> str:
+        return self.PASSIVE_LABELS[self.Relation(self.relation)]
 
 
 class StatusChangeQuerySet(models.QuerySet):

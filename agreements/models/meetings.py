@@ -42,6 +42,14 @@ class Meeting(models.Model):
     round_number = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="For recurring meetings: 12 for the 12th round."
     )
+    series = models.ForeignKey(
+        "MeetingSeries",
+        on_delete=models.PROTECT,
+        related_name="rounds",
+        null=True,
+        blank=True,
+        help_text="The recurring series this meeting is a round of.",
+    )
     status = models.CharField(max_length=20, choices=Status, default=Status.HELD)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
@@ -89,3 +97,45 @@ class Meeting(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class MeetingSeries(models.Model):
+    """A recurring commitment between two states: rounds of political consultations between their
+    foreign ministries, a joint commission's sessions, an annual forum. Its meetings are its
+    rounds; with an expected interval, the series knows when the next round is due
+    (`agreements/series.py`). Without one, nothing is due: the interval is never guessed."""
+
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=Meeting.Kind)
+    state_a = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    state_b = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
+    interval_months = models.PositiveSmallIntegerField(
+        "expected interval (months)",
+        null=True,
+        blank=True,
+        help_text="12 for yearly rounds. Leave empty when no interval is stated.",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name_plural = "meeting series"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state_a=F("state_b")),
+                name="%(app_label)s_%(class)s_two_different_states",
+                violation_error_message="A series is between two different states.",
+            ),
+            models.CheckConstraint(
+                condition=Q(interval_months__isnull=True) | Q(interval_months__gte=1),
+                name="%(app_label)s_%(class)s_interval_at_least_one",
+                violation_error_message="The interval must be at least one month.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def pair(self) -> str:
+        return "-".join(ordered_pair(self.state_a_id, self.state_b_id))

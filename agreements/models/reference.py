@@ -125,3 +125,19 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Subject(models.Model):
+    """A standard subject of bilateral agreements (visa exemption, avoidance of double taxation…),
+    kept as reference data that analysts edit; instruments are tagged with theirs, and the
+    coverage grid reads them."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    definition = models.TextField(blank=True, help_text="What an agreement on it covers.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

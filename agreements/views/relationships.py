@@ -55,11 +55,8 @@ def relationship(request, pair):
     A busy pair has tens of thousands of instruments: the page counts them per status but shows
     only the latest of each status, the latest events and the most urgent follow-ups. Each of
     those is an index range of the pair's rows (`agreements/models/pairs.py`)."""
-    codes = pair.upper().split("-")
-    states = {state.code: state for state in State.objects.filter(code__in=codes)}
-    if len(codes) != 2 or len(states) != 2:
-        raise Http404("A relationship is two ISO 3166-1 alpha-2 codes joined by a hyphen: KZ-IL.")
-    a, b = in_display_order(*(states[code] for code in codes))
+    a, b = in_display_order(*pair_states(pair))
+    codes = [a.code, b.code]
     pair_instruments = InstrumentPair.objects.of(a.code, b.code)
     attention = attention_by_pair((a.code, b.code)).get(
         tuple(sorted((a.code, b.code))), Attention((a.code, b.code))
@@ -151,6 +148,15 @@ def relationship(request, pair):
             ),
         },
     )
+
+
+def pair_states(pair: str) -> tuple[State, State]:
+    """'KZ-IL' → the two states, in the order given; anything else is a 404."""
+    codes = pair.upper().split("-")
+    states = {state.code: state for state in State.objects.filter(code__in=codes)}
+    if len(codes) != 2 or len(states) != 2:
+        raise Http404("A relationship is two ISO 3166-1 alpha-2 codes joined by a hyphen: KZ-IL.")
+    return states[codes[0]], states[codes[1]]
 
 
 def _timeline(meetings, changes) -> list[dict]:

@@ -1,0 +1,386 @@
+"""The radar (agreements/radar.py): each rule at its edges, the page and the API."""
+
+import datetime
+
+import pytest
+
+from agreements import services
+from agreements.models import Instrument, InstrumentLink, today
+from agreements.radar import Rule, add_months, current_term, radar_counts_by_pair, radar_items
+from tests.factories import make_instrument
+
+date = datetime.date
+Status = Instrument.Status
+
+
+def signed(on, **fields):
+    instrument = make_instrument(intent_stated_on=date(2018, 1, 8), **fields)
+    services.instrument_transition(instrument=instrument, to=Status.SIGNED, on=on)
+    return instrument
+
+
+def in_force(on, **fields):
+    instrument = signed(on, **fields)
+    services.instrument_transition(instrument=instrument, to=Status.IN_FORCE, on=on)
+    return instrument
+
+
+def listed(on, instruments=None):
+    return [(item.rule, item.title) for item in radar_items(instruments, on=on)]
+
+
+# --- Dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2024, 2, 29), 48, date(2028, 2, 29)),
+        (date(2026, 8, 31), -6, date(2026, 2, 28)),
+        (date(2027, 8, 31), -6, date(2027, 2, 28)),
+        (date(2028, 8, 31), -6, date(2028, 2, 29)),
+        (date(2027, 1, 15), -3, date(2026, 10, 15)),
+        (date(2026, 11, 28), 18, date(2028, 5, 28)),
+    ],
+)
+def test_add_months_keeps_the_day_or_takes_the_months_last(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def term(in_force_on, years, *, tacit=False, notice=None, on):
+    return current_term(
+        in_force_on=in_force_on,
+        duration_years=years,
+        renews_tacitly=tacit,
+        notice_months=notice,
+        on=on,
+    )
+
+
+def test_term_without_renewal_ends_once_even_when_past():
+    assert term(date(2024, 2, 29), 1, on=date(2030, 1, 1)).ends_on == date(2025, 2, 28)
+
+
+def test_term_with_tacit_renewal_repeats_for_the_same_duration():
+    start = date(2020, 3, 1)
+    assert term(start, 2, tacit=True, on=date(2026, 2, 28)).ends_on == date(2026, 3, 1)
+    # The renewal dated today has happened: the next one is reported.
+    assert term(start, 2, tacit=True, on=date(2026, 3, 1)).ends_on == date(2028, 3, 1)
+    assert term(start, 2, tacit=True, on=date(2026, 3, 1)).period == 4
+    assert term(start, 2, tacit=True, on=date(2020, 3, 2)).ends_on == date(2022, 3, 1)
+
+
+def test_term_of_a_leap_day_comes_back_to_the_leap_day():
+    start = date(2024, 2, 29)
+    assert term(start, 1, tacit=True, on=date(2025, 3, 1)).ends_on == date(2026, 2, 28)
+    assert term(start, 1, tacit=True, on=date(2027, 6, 1)).ends_on == date(2028, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("in_force_on", "notice", "notice_by"),
+    [
+        (date(2022, 3, 31), 6, date(2026, 9, 30)),
+        (date(2022, 1, 15), 3, date(2026, 10, 15)),
+        (date(2022, 2, 28), 12, date(2026, 2, 28)),
+    ],
+)
+def test_last_day_to_give_notice_crosses_the_year_end(in_force_on, notice, notice_by):
+    assert term(in_force_on, 5, tacit=True, notice=notice, on=date(2026, 1, 1)).notice_by == (
+        notice_by
+    )
+
+
+# --- The rules --------------------------------------------------------------------------------
+
+
+def test_stalled_after_more_than_twelve_months_not_exactly_twelve(db):
+    instrument = signed(
+        date(2025, 3, 1),
+        entry_into_force_rule=Instrument.EntryIntoForceRule.DAYS_AFTER_LAST_NOTIFICATION,
+        entry_into_force_days=30,
+    )
+    services.party_action_record(
+        instrument=instrument, state="KZ", action="notification", taken_on=date(2025, 6, 1)
+    )
+
+    assert listed(date(2026, 3, 1)) == []
+    [item] = radar_items(on=date(2026, 3, 2))
+    assert (item.rule, item.since_on) == (Rule.STALLED, date(2025, 3, 1))
+    assert item.waiting_for == [
+        "waiting for Israel's notification that internal procedures are complete"
+    ]
+    assert item.why == "Signed on 1 March 2025 and not in force after more than 12 months."
+
+
+def test_stalled_from_a_leap_day(db):
+    signed(date(2024, 2, 29), title="Leap")
+
+    assert listed(date(2025, 2, 28)) == []
+    assert listed(date(2025, 3, 1)) == [(Rule.STALLED, "Leap")]
+
+
+def test_stalled_without_a_rule_says_so(db):
+    signed(date(2024, 5, 1))
+
+    [item] = radar_items(on=date(2026, 1, 1))
+    assert item.waiting_for == ["The entry-into-force rule is not recorded."]
+
+
+def test_stalled_follows_the_setting(db, settings):
+    settings.STALLED_AFTER_MONTHS = 6
+    signed(date(2025, 3, 1), title="Six")
+
+    assert listed(date(2025, 9, 1)) == []
+    assert listed(date(2025, 9, 2)) == [(Rule.STALLED, "Six")]
+
+
+def test_long_provisional_application_counts_from_its_own_date(db):
+    instrument = signed(date(2024, 1, 10), title="Provisional")
+    services.instrument_transition(
+        instrument=instrument, to=Status.PROVISIONALLY_APPLIED, on=date(2024, 6, 1)
+    )
+
+    assert listed(date(2025, 6, 1)) == []
+    [item] = radar_items(on=date(2025, 6, 2))
+    assert (item.rule, item.since_on) == (Rule.LONG_PROVISIONAL, date(2024, 6, 1))
+
+
+def test_going_nowhere_after_twelve_months_without_a_status_change(db):
+    instrument = make_instrument(intent_stated_on=date(2024, 1, 10), title="Talks")
+    services.instrument_transition(
+        instrument=instrument, to=Status.UNDER_NEGOTIATION, on=date(2025, 1, 10)
+    )
+
+    assert listed(date(2026, 1, 10)) == []
+    [item] = radar_items(on=date(2026, 1, 11))
+    assert item.rule == Rule.GOING_NOWHERE
+    assert item.why == (
+        "Under negotiation since 10 January 2025: no status change for more than 12 months."
+    )
+
+
+def test_abandoned_and_in_force_without_duration_are_not_listed(db):
+    instrument = make_instrument(intent_stated_on=date(2020, 1, 10))
+    services.instrument_transition(instrument=instrument, to=Status.ABANDONED, on=date(2020, 2, 1))
+    in_force(date(2020, 3, 1))
+
+    assert listed(date(2026, 1, 1)) == []
+
+
+def test_expiry_listed_from_eighteen_months_ahead(db):
+    in_force(date(2021, 6, 1), title="Five years", duration_years=5)
+
+    assert listed(date(2024, 11, 30)) == []
+    [item] = radar_items(on=date(2024, 12, 1))
+    assert (item.rule, item.due_on, item.notice_by) == (Rule.EXPIRY, date(2026, 6, 1), None)
+    assert item.offer_termination == ""
+
+
+def test_expiry_with_notice_listed_from_eighteen_months_before_the_notice(db):
+    in_force(date(2021, 6, 1), title="Noticed", duration_years=5, notice_months=6)
+
+    assert listed(date(2024, 5, 31)) == []
+    [item] = radar_items(on=date(2024, 6, 1))
+    assert (item.due_on, item.notice_by) == (date(2026, 6, 1), date(2025, 12, 1))
+    assert "Last day to give notice: 1 December 2025 (6 months before)." in item.why
+
+
+def test_expired_without_tacit_renewal_is_offered_for_termination(db):
+    instrument = in_force(date(2021, 6, 1), duration_years=5)
+
+    assert [item.rule for item in radar_items(on=date(2026, 5, 31))] == [Rule.EXPIRY]
+    [item] = radar_items(on=date(2026, 6, 1))
+    assert (item.rule, item.offer_termination, item.offer_on) == (
+        Rule.EXPIRED,
+        "expired",
+        date(2026, 6, 1),
+    )
+    assert item.offer_url.startswith(f"/admin/agreements/instrument/{instrument.pk}/status/?")
+    assert "termination_type=expired" in item.offer_url
+    # Offered, never done: the instrument is still in force.
+    instrument.refresh_from_db()
+    assert instrument.status == Status.IN_FORCE
+
+
+def test_tacit_renewal_repeats_and_is_never_expired(db):
+    in_force(date(2020, 3, 1), duration_years=2, renews_tacitly=True, notice_months=3)
+
+    # The renewal of 1 March 2026 has happened; the next one's notice falls 18 months from July.
+    assert listed(date(2026, 3, 1)) == []
+    [item] = radar_items(on=date(2026, 6, 1))
+    assert (item.rule, item.due_on, item.notice_by) == (
+        Rule.RENEWAL,
+        date(2028, 3, 1),
+        date(2027, 12, 1),
+    )
+    [item] = radar_items(on=date(2026, 1, 15))
+    assert (item.due_on, item.notice_by) == (date(2026, 3, 1), date(2025, 12, 1))
+    assert "The last day to give notice (1 December 2025) has passed." in item.why
+
+
+def test_replaced_by_an_instrument_in_force_is_offered_for_termination(db):
+    old = in_force(date(2019, 1, 10), title="Old")
+    new = signed(date(2025, 2, 1), title="New")
+    InstrumentLink.objects.create(
+        instrument=new, relation=InstrumentLink.Relation.REPLACES, target=old
+    )
+
+    assert listed(date(2025, 6, 1)) == []
+    services.instrument_transition(instrument=new, to=Status.IN_FORCE, on=date(2025, 3, 1))
+    [item] = radar_items(on=date(2025, 6, 1))
+    assert (item.rule, item.title, item.offer_termination, item.offer_on) == (
+        Rule.REPLACED,
+        "Old",
+        "replaced",
+        date(2025, 3, 1),
+    )
+    assert item.why == "Replaced by “New”, in force since 1 March 2025."
+
+
+def test_items_ordered_by_rule_then_date(db):
+    signed(date(2024, 5, 1), title="Later stalled")
+    signed(date(2024, 3, 1), title="Earlier stalled")
+    in_force(date(2021, 6, 1), title="Expiring", duration_years=5)
+
+    assert listed(date(2025, 6, 1)) == [
+        (Rule.STALLED, "Earlier stalled"),
+        (Rule.STALLED, "Later stalled"),
+        (Rule.EXPIRY, "Expiring"),
+    ]
+
+
+def test_counts_by_pair_count_each_pair_of_a_three_party_instrument(db):
+    signed(date(2024, 5, 1), parties=("KZ", "IL", "FR"))
+    signed(date(2024, 5, 1))
+
+    counts = radar_counts_by_pair(on=date(2026, 1, 1))
+    assert dict(counts) == {("FR", "IL"): 1, ("FR", "KZ"): 1, ("IL", "KZ"): 2}
+
+
+# --- The page ---------------------------------------------------------------------------------
+
+
+def stalled_rows(count):
+    return [signed(today() - datetime.timedelta(days=800), title=f"S{n}") for n in range(count)]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_radar_page_queries_do_not_grow(db, client_as, django_assert_num_queries, count):
+    stalled_rows(count)
+    client = client_as("manager")
+
+    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the instruments some rule may list,
+    # 7 their parties with states, 8 their party actions, 9 what replaces them, 10 the meeting
+    # series with their rounds, 11 the sectors and 12 the states of the filter form, 13 release
+    with django_assert_num_queries(13):
+        response = client.get("/radar/")
+
+    assert response.status_code == 200
+    assert response.content.decode().count('class="radar-item rule-stalled"') == count
+
+
+def test_radar_page_offers_termination_to_analysts_only(db, client_as):
+    in_force(date(2019, 1, 10), title="Done", duration_years=5)
+
+    analyst_page = client_as("analyst").get("/radar/").content.decode()
+    manager_page = client_as("manager").get("/radar/").content.decode()
+
+    assert "Record its termination as expired" in analyst_page
+    assert "Record its termination as expired" not in manager_page
+    assert "An analyst may record its termination as expired." in manager_page
+
+
+def test_radar_page_filters_by_pair_and_kind(db, client_as):
+    stalled_rows(1)
+    signed(today() - datetime.timedelta(days=800), title="French", parties=("KZ", "FR"))
+    signed(
+        today() - datetime.timedelta(days=800),
+        title="Treaty",
+        kind=Instrument.Kind.TREATY,
+    )
+    client = client_as("consumer")
+
+    def titles(query):
+        items = client.get(f"/radar/?{query}").context["groups"][0]["items"]
+        return sorted(item.title for item in items)
+
+    assert titles("pair=FR-KZ") == ["French"]
+    assert titles("state=FR") == ["French"]
+    assert titles("kind=treaty") == ["Treaty"]
+
+
+def test_radar_page_refuses_a_bad_pair_with_a_message(db, client_as):
+    response = client_as("consumer").get("/radar/?pair=XX")
+
+    assert response.status_code == 200
+    assert "Give two ISO 3166-1 alpha-2 codes" in response.content.decode()
+
+
+def test_admin_status_form_is_filled_in_from_the_offer(db, client_as):
+    instrument = in_force(date(2019, 1, 10), duration_years=5)
+    [item] = radar_items()
+
+    response = client_as("analyst").get(item.offer_url)
+
+    form = response.context["adminform"].form
+    assert form["to"].value() == "terminated"
+    assert form["termination_type"].value() == "expired"
+    assert form["date"].value() == "2024-01-10"
+    instrument.refresh_from_db()
+    assert instrument.status == Status.IN_FORCE
+
+
+# --- The API ----------------------------------------------------------------------------------
+
+
+def test_radar_api_shape(db, api_as):
+    instrument = in_force(date(2019, 1, 10), title="Done", duration_years=5)
+
+    response = api_as("consumer").get("/api/v1/radar/?pair=KZ-IL")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "on": today().isoformat(),
+        "count": 1,
+        "results": [
+            {
+                "rule": "expired",
+                "rule_label": "Expired",
+                "why": "Its 5 years from entry into force ended on 10 January 2024 and it does "
+                "not renew itself.",
+                "instrument": instrument.pk,
+                "series": None,
+                "title": "Done",
+                "url": f"/instruments/{instrument.pk}/",
+                "parties": ["IL", "KZ"],
+                "since_on": None,
+                "due_on": "2024-01-10",
+                "notice_by": None,
+                "waiting_for": [],
+                "offer_termination": "expired",
+                "offer_on": "2024-01-10",
+            }
+        ],
+    }
+
+
+def test_radar_api_refuses_a_bad_pair(db, api_as):
+    response = api_as("consumer").get("/api/v1/radar/?pair=KZ")
+
+    assert response.status_code == 400
+    assert "pair" in response.json()
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_radar_api_queries_do_not_grow(db, api_as, django_assert_num_queries, count):
+    stalled_rows(count)
+    client = api_as("manager")
+
+    # 1 savepoint, 2 the token with its user, 3-4 permissions, 5 the instruments some rule may
+    # list, 6 their parties with states, 7 their party actions, 8 what replaces them, 9 the
+    # meeting series with their rounds, 10 release
+    with django_assert_num_queries(10):
+        response = client.get("/api/v1/radar/")
+
+    assert response.json()["count"] == count
