@@ -420,3 +420,48 @@ def _copy_cached_fields(source: Instrument, target: Instrument) -> None:
     """Keep the caller's object in step with the locked copy that was saved."""
     for name in ("status", "signed_on", "in_force_on", "updated_at"):
         setattr(target, name, getattr(source, name))
+
+
+# --- Registers --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def instrument_rewrite_history(
+    *,
+    instrument: Instrument,
+    steps: list[tuple[str, datetime.date, str]],
+    reason: str,
+    user=None,
+    note: str = "",
+) -> None:
+    """Make the history that counts read `steps` ((status, date, termination type), oldest
+    first), as a register says it is: the rows after the part both agree on are retracted, latest
+    first, with `reason`, and the missing steps recorded. Nothing is promoted by its rule: the
+    history says what the register says, and the daily run does the rest."""
+    current = list(instrument.status_changes.effective().in_world_order())
+    agreed = 0
+    for change, step in zip(current, steps, strict=False):
+        if (change.to_status, change.happened_on, change.termination_type) != tuple(step):
+            break
+        agreed += 1
+    for change in reversed(current[max(agreed, 1) :]):
+        status_change_correct(change=change, reason=reason, user=user)
+    if not current:
+        instrument_start_history(instrument=instrument, on=steps[0][1], user=user, note=note)
+        agreed = 1
+    elif agreed == 0:
+        # The first entry (intent stated) can only be replaced, never removed.
+        status_change_correct(
+            change=current[0], reason=reason, user=user, to=Status.PROPOSED, on=steps[0][1]
+        )
+        agreed = 1
+    for status, on, termination_type in steps[agreed:]:
+        instrument_transition(
+            instrument=instrument,
+            to=status,
+            on=on,
+            user=user,
+            note=note,
+            termination_type=termination_type,
+            promote=False,
+        )

@@ -160,6 +160,9 @@ STORAGES = {
     },
 }
 
+# The largest register (CSV or Excel) `import_register` and the admin's Import accept.
+REGISTER_IMPORT_MAX_BYTES = int(env("REGISTER_IMPORT_MAX_MB", "20")) * 1_000_000
+
 LOGIN_URL = "admin:login"
 
 # Where links in e-mails point to.

@@ -1,0 +1,325 @@
+"""Importing a ministry's register of instruments (CSV and Excel): preview, problems in words,
+all or nothing, idempotent re-import, updates by reference, history dated from the columns, the
+audit trail, and the export that round-trips."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import Workbook
+
+from agreements.models import Instrument, StatusChange
+from agreements.register.export import register_rows, register_xlsx
+from agreements.register.files import FileRefused
+from agreements.register.instruments import COLUMNS
+from agreements.register.run import import_register
+from tests.factories import make_instrument
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "reference,title,kind,parties,status,proposed_on,signed_on,in_force_on,sectors,notes"
+GOOD = [
+    HEADER,
+    'MFA-1,Agreement on visas,agreement,"Kazakhstan; Israel",in force,2024-01-10,2024-03-05,'
+    "2024-06-01,,Visa-free travel",
+    'MFA-2,Memorandum on water,memorandum,"KZ; IL",,2025-02-01,,,,',
+]
+
+
+def write(tmp_path, lines, name="register.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run(path, *, dry_run=False, **kwargs):
+    return import_register(path, filename=path.name, dry_run=dry_run, **kwargs)
+
+
+def history(reference):
+    return [
+        (change.to_status, change.happened_on)
+        for change in StatusChange.objects.effective()
+        .in_world_order()
+        .filter(instrument__reference=reference)
+    ]
+
+
+def test_preview_counts_rows_and_writes_nothing(tmp_path):
+    outcome = run(write(tmp_path, GOOD), dry_run=True)
+
+    assert (outcome.rows_read, outcome.new, outcome.changed, outcome.unchanged) == (2, 2, 0, 0)
+    assert outcome.problems == []
+    assert outcome.written is False
+    assert Instrument.objects.count() == 0
+
+
+def test_import_dates_the_history_from_the_columns(tmp_path):
+    outcome = run(write(tmp_path, GOOD))
+
+    assert outcome.written is True
+    visas = Instrument.objects.get(reference="MFA-1")
+    assert (visas.title, visas.status, visas.signed_on, visas.in_force_on) == (
+        "Agreement on visas",
+        "in_force",
+        datetime.date(2024, 3, 5),
+        datetime.date(2024, 6, 1),
+    )
+    assert sorted(visas.parties.values_list("state_id", flat=True)) == ["IL", "KZ"]
+    assert history("MFA-1") == [
+        ("proposed", datetime.date(2024, 1, 10)),
+        ("signed", datetime.date(2024, 3, 5)),
+        ("in_force", datetime.date(2024, 6, 1)),
+    ]
+    assert history("MFA-2") == [("proposed", datetime.date(2025, 2, 1))]
+
+
+def test_imported_instrument_status_as_of_a_past_day(tmp_path, api_as):
+    run(write(tmp_path, GOOD))
+    visas = Instrument.objects.get(reference="MFA-1")
+
+    response = api_as("consumer").get(f"/api/v1/instruments/{visas.pk}/", {"as_of": "2024-04-01"})
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "signed"
+
+
+def test_reimport_of_the_same_file_changes_nothing(tmp_path):
+    path = write(tmp_path, GOOD)
+    run(path)
+    changes_before = StatusChange.objects.count()
+
+    outcome = run(path)
+
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (0, 0, 2)
+    assert Instrument.objects.count() == 2
+    assert StatusChange.objects.count() == changes_before
+
+
+def test_edited_file_updates_rows_by_reference(tmp_path):
+    run(write(tmp_path, GOOD))
+    edited = [
+        HEADER,
+        # The signature was on another day: the history is corrected, not duplicated.
+        'MFA-1,Agreement on visa-free travel,agreement,"KZ; IL",,2024-01-10,2024-03-07,'
+        "2024-06-01,,Visa-free travel",
+        GOOD[2],
+    ]
+
+    outcome = run(write(tmp_path, edited, "edited.csv"))
+
+    assert (outcome.new, outcome.changed, outcome.unchanged) == (0, 1, 1)
+    visas = Instrument.objects.get(reference="MFA-1")
+    assert (visas.title, visas.signed_on) == (
+        "Agreement on visa-free travel",
+        datetime.date(2024, 3, 7),
+    )
+    assert history("MFA-1") == [
+        ("proposed", datetime.date(2024, 1, 10)),
+        ("signed", datetime.date(2024, 3, 7)),
+        ("in_force", datetime.date(2024, 6, 1)),
+    ]
+    retracted = StatusChange.objects.filter(retracted_at__isnull=False).order_by("happened_on")
+    assert [(c.to_status, c.retraction_reason) for c in retracted] == [
+        ("signed", "The register edited.csv says otherwise."),
+        ("in_force", "The register edited.csv says otherwise."),
+    ]
+    assert Instrument.objects.count() == 2
+
+
+def test_misspelt_state_is_reported_with_a_suggestion_and_nothing_is_written(tmp_path):
+    lines = [*GOOD, 'MFA-3,Protocol,protocol,"Kazakstan; Israel",,2024-01-01,,,,']
+
+    outcome = run(write(tmp_path, lines))
+
+    assert [str(problem) for problem in outcome.problems] == [
+        "row 4, parties: 'Kazakstan' is not a state — did you mean Kazakhstan?"
+    ]
+    assert outcome.written is False
+    assert Instrument.objects.count() == 0
+
+
+def test_every_problem_is_named_by_row_and_column(tmp_path):
+    lines = [
+        HEADER,
+        'A,Treaty,treaty,"KZ; IL",,2024-13-01,,,,',
+        'B,Treaty,novel,"KZ; IL",,2024-01-01,,2024-05-01,,',
+        'C,Treaty,treaty,"KZ; IL",signed,2024-01-01,,,,',
+        'D,Treaty,treaty,"KZ; IL",,2024-05-01,2024-02-01,,Space travel,',
+        'A,Treaty,treaty,"KZ; IL",,2024-01-01,,,,',
+    ]
+
+    outcome = run(write(tmp_path, lines))
+
+    assert [str(problem) for problem in outcome.problems] == [
+        "row 2, proposed_on: '2024-13-01' cannot be read as a date; write it as 2026-01-27 or "
+        "27.01.2026.",
+        "row 2, proposed_on: give at least the date the intent was stated.",
+        "row 3, kind: 'novel' is not one of: treaty, agreement, convention, protocol, memorandum "
+        "of understanding, exchange of notes, joint statement, declaration or statement of "
+        "intent, programme or roadmap, commercial agreement, other.",
+        "row 3, in_force_on: an instrument that is proposed cannot become in force; give "
+        "signed_on too.",
+        "row 4, status: 'signed' needs the date it was reached, in signed_on.",
+        "row 5, sectors: 'Space travel' is not a sector",
+        "row 5, signed_on: 1 February 2024 is before proposed_on (1 May 2024).",
+        "row 6, reference: 'A' is also the reference of row 2.",
+    ]
+    assert Instrument.objects.count() == 0
+
+
+def test_a_future_date_is_refused(tmp_path):
+    lines = [HEADER, 'A,Treaty,treaty,"KZ; IL",,2099-01-01,,,,']
+
+    outcome = run(write(tmp_path, lines))
+
+    assert [str(problem) for problem in outcome.problems] == [
+        "row 2, proposed_on: 1 January 2099 is in the future."
+    ]
+
+
+def test_wrong_columns_are_refused_in_words(tmp_path):
+    path = write(tmp_path, ["reference,titel,kind", "A,Treaty,treaty"])
+
+    with pytest.raises(FileRefused) as refused:
+        run(path)
+
+    assert str(refused.value) == (
+        "The first row must name the columns (see docs/import.md): 'titel' is not a column of "
+        "the register (did you mean 'title'?); the required column(s) title, parties are missing."
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The file is empty."),
+        (b"%PDF-1.4\x00\x01binary", "This is not a CSV file or an Excel workbook (.xlsx)."),
+        (b"PK\x03\x04not really a zip", "This is a ZIP archive, not an Excel workbook"),
+        ("reference;title\n".encode("utf-16"), "This is not a CSV file or an Excel workbook"),
+    ],
+)
+def test_a_file_that_is_not_a_register_is_refused(tmp_path, content, message):
+    path = tmp_path / "register.csv"
+    path.write_bytes(content)
+
+    with pytest.raises(FileRefused) as refused:
+        run(path)
+
+    assert str(refused.value).startswith(message)
+
+
+def test_a_file_over_the_limit_is_refused(tmp_path, settings):
+    settings.REGISTER_IMPORT_MAX_BYTES = 100
+    path = write(tmp_path, GOOD)
+
+    with pytest.raises(FileRefused) as refused:
+        run(path)
+
+    assert str(refused.value) == (
+        "The file is 0.0 MB; the limit is 0 MB. Split it into several files."
+    )
+
+
+def test_excel_register_reads_dates_and_semicolon_lists(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Reference", "Title", "Kind", "Parties", "Proposed on", "Signed on"])
+    sheet.append(
+        [
+            "X-1",
+            "Agreement",
+            "Agreement",
+            "Kazakhstan; Israel",
+            datetime.date(2023, 5, 2),
+            datetime.datetime(2023, 9, 1),
+        ]
+    )
+    path = tmp_path / "register.xlsx"
+    workbook.save(path)
+
+    outcome = run(path)
+
+    assert outcome.problems == []
+    assert history("X-1") == [
+        ("proposed", datetime.date(2023, 5, 2)),
+        ("signed", datetime.date(2023, 9, 1)),
+    ]
+
+
+def test_semicolon_separated_csv_is_read(tmp_path):
+    lines = ["reference;title;kind;parties;proposed_on", 'S-1;Treaty;treaty;"KZ; IL";27.01.2026']
+
+    outcome = run(write(tmp_path, lines))
+
+    assert outcome.problems == []
+    assert history("S-1") == [("proposed", datetime.date(2026, 1, 27))]
+
+
+def test_audit_trail_names_the_import_and_its_file(tmp_path):
+    from agreements.audit import events_of
+
+    run(write(tmp_path, GOOD))
+    visas = Instrument.objects.get(reference="MFA-1")
+
+    events = events_of(Instrument, visas.pk)
+
+    assert {event["import_file"] for event in events} == {"register.csv"}
+
+
+def test_export_then_import_into_an_empty_database_round_trips(tmp_path):
+    make_instrument(title="Treaty on rivers", reference="R-1", notes="Shared basins")
+    make_instrument(title="Memorandum without reference", kind="memorandum")
+    exported = [COLUMNS, *register_rows()]
+    path = tmp_path / "export.csv"
+    with path.open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows(exported)
+    Instrument.objects.all().delete()
+
+    outcome = run(path)
+
+    assert (outcome.new, outcome.problems) == (2, [])
+    assert [COLUMNS, *register_rows()] == exported
+    assert run(path).unchanged == 2
+
+
+def test_export_as_excel_reads_back(tmp_path):
+    make_instrument(title="Treaty on rivers", reference="R-1")
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(register_xlsx())
+
+    outcome = run(path)
+
+    assert (outcome.unchanged, outcome.problems) == (1, [])
+
+
+def test_command_dry_run_writes_nothing(tmp_path):
+    out = io.StringIO()
+
+    call_command(
+        "import_register", str(write(tmp_path, GOOD)), "--dry-run", stdout=out, stderr=io.StringIO()
+    )
+
+    assert out.getvalue() == ("register.csv: read 2 rows; would add 2, change 0, left 0 alone.\n")
+    assert Instrument.objects.count() == 0
+
+
+def test_command_refuses_a_file_with_problems(tmp_path):
+    lines = [*GOOD, 'MFA-3,Protocol,protocol,"Kazakstan; Israel",,2024-01-01,,,,']
+    out = io.StringIO()
+
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "import_register", str(write(tmp_path, lines)), stdout=out, stderr=io.StringIO()
+        )
+
+    assert out.getvalue() == (
+        "row 4, parties: 'Kazakstan' is not a state — did you mean Kazakhstan?\n"
+    )
+    assert str(refused.value) == (
+        "register.csv: read 3 rows; would add 2, change 0, left 0 alone; 1 problem. "
+        "Nothing was written."
+    )
