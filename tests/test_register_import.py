@@ -323,3 +323,99 @@ def test_command_refuses_a_file_with_problems(tmp_path):
         "register.csv: read 3 rows; would add 2, change 0, left 0 alone; 1 problem. "
         "Nothing was written."
     )
+
+
+# --- The admin's Import and Export ------------------------------------------------------------
+
+
+def upload(client, content: str, name="register.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        "/admin/agreements/instrument/import/",
+        {"file": SimpleUploadedFile(name, content.encode())},
+    )
+
+
+def test_admin_import_previews_then_imports_on_confirmation(client_as):
+    analyst = client_as("analyst")
+
+    preview = upload(analyst, "\n".join(GOOD))
+
+    assert preview.status_code == 200
+    assert preview.context["outcome"].summary == (
+        "register.csv: read 2 rows; would add 2, change 0, left 0 alone."
+    )
+    assert Instrument.objects.count() == 0
+
+    confirmed = analyst.post("/admin/agreements/instrument/import/", {"confirm": "1"})
+
+    assert confirmed.status_code == 302
+    assert sorted(Instrument.objects.values_list("reference", flat=True)) == ["MFA-1", "MFA-2"]
+    assert {change.recorded_by.groups.get().name for change in StatusChange.objects.all()} == {
+        "analyst"
+    }
+
+
+def test_admin_import_shows_problems_and_offers_no_confirmation(client_as):
+    response = upload(
+        client_as("analyst"), "\n".join([*GOOD, 'X,T,treaty,"Kazakstan; IL",,2024-01-01,,,,'])
+    )
+
+    assert [str(problem) for problem in response.context["outcome"].problems] == [
+        "row 4, parties: 'Kazakstan' is not a state — did you mean Kazakhstan?"
+    ]
+    assert 'name="confirm"' not in response.content.decode()
+
+
+def test_admin_import_refuses_a_file_that_is_not_a_register(client_as):
+    response = upload(client_as("analyst"), "%PDF-1.4\x00binary", name="register.csv")
+
+    assert response.status_code == 200
+    assert response.context["refusal"] == (
+        "register.csv: This is not a CSV file or an Excel workbook (.xlsx). Older Excel files "
+        "(.xls) must be saved as .xlsx or CSV first."
+    )
+
+
+def test_admin_import_refuses_a_file_over_the_limit(client_as, settings):
+    settings.REGISTER_IMPORT_MAX_BYTES = 10
+
+    response = upload(client_as("analyst"), "\n".join(GOOD))
+
+    assert response.context["form"].errors == {
+        "file": ["The file is 0.0 MB; the limit is 0 MB. Split it into several files."]
+    }
+
+
+def test_admin_confirmation_without_a_preview_asks_for_the_file_again(client_as):
+    response = client_as("analyst").post("/admin/agreements/instrument/import/", {"confirm": "1"})
+
+    assert response.status_code == 302
+    assert Instrument.objects.count() == 0
+
+
+@pytest.mark.parametrize("role", ["manager", "consumer"])
+def test_admin_import_is_refused_to_those_who_only_read(client_as, role):
+    response = upload(client_as(role), "\n".join(GOOD))
+
+    assert response.status_code == 403
+    assert Instrument.objects.count() == 0
+
+
+def test_admin_export_is_the_register_layout(client_as):
+    make_instrument(title="Treaty on rivers", reference="R-1")
+
+    response = client_as("consumer").get("/admin/agreements/instrument/export/")
+
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0] == ",".join(COLUMNS)
+    assert lines[1].startswith("R-1,Treaty on rivers,,agreement,yes,government,IL; KZ,proposed,")
+
+
+def test_admin_export_as_excel(client_as):
+    make_instrument(title="Treaty on rivers", reference="R-1")
+
+    response = client_as("consumer").get("/admin/agreements/instrument/export/?format=xlsx")
+
+    assert response.content[:4] == b"PK\x03\x04"

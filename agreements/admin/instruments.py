@@ -12,8 +12,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_safe
 
 from agreements import services
+from agreements.admin import register
 from agreements.admin.common import (
     InstrumentPartyFilter,
     LongTitlesAdmin,
@@ -173,7 +175,7 @@ class InstrumentAdmin(LongTitlesAdmin):
         "sectors",
         year_filter("signed_on", "year signed"),
     ]
-    search_fields = ["title", "short_title", "notes"]
+    search_fields = ["title", "short_title", "reference", "notes"]
     list_select_related = ["meeting"]
     show_full_result_count = False
     autocomplete_fields = ["meeting", "sectors", "sources"]
@@ -187,7 +189,20 @@ class InstrumentAdmin(LongTitlesAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "short_title", "kind", "is_binding", "level", "sectors"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "short_title",
+                    "reference",
+                    "kind",
+                    "is_binding",
+                    "level",
+                    "sectors",
+                ]
+            },
+        ),
         (
             "Where it stands",
             {"fields": ["status_badge", "signed_on", "signature_place", "meeting", "in_force_on"]},
@@ -266,6 +281,16 @@ class InstrumentAdmin(LongTitlesAdmin):
     def get_urls(self):
         return [
             path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="agreements_instrument_import",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(require_safe(self.export_view)),
+                name="agreements_instrument_export",
+            ),
+            path(
                 "<path:object_id>/status/",
                 self.admin_site.admin_view(self.transition_view),
                 name="agreements_instrument_transition",
@@ -277,6 +302,12 @@ class InstrumentAdmin(LongTitlesAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def import_view(self, request):
+        return register.import_view(self, request)
+
+    def export_view(self, request):
+        return register.export_view(self, request)
 
     def transition_view(self, request, object_id):
         instrument = self._instrument_to_change(request, object_id)

@@ -207,7 +207,7 @@ class RowReader:
     def _choice(self, column: str, value: str, choices) -> str:
         if not value:
             return ""
-        wanted = value.lower().replace("-", " ")
+        wanted = " ".join(value.lower().replace("-", " ").replace("_", " ").split())
         for choice_value, label in choices.choices:
             if wanted in (choice_value.replace("_", " "), label.lower()):
                 return choice_value

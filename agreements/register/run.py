@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pghistory
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from agreements import services
 from agreements.models import Instrument, Sector, Source, State
@@ -124,22 +124,21 @@ def import_register(
                     continue
                 records.append((number, record))
             existing = find_existing([record.reference for _, record in records])
+            new = []
             for number, record in records:
                 instrument = existing.get(record.reference)
                 if instrument is None:
                     outcome.new += 1
-                elif record.same_as(record_of(instrument)):
+                    new.append((number, record))
+                    continue
+                if record.same_as(record_of(instrument)):
                     outcome.unchanged += 1
                     continue
-                else:
-                    outcome.changed += 1
-                if dry_run or outcome.problem_count:
-                    continue
-                try:
-                    writer.write(record, instrument)
-                except ValidationError as error:
-                    for message in error.messages:
-                        outcome.add_problem(Problem(number, "", message))
+                outcome.changed += 1
+                if not dry_run and not outcome.problem_count:
+                    _write_or_report(outcome, number, writer.update, record, instrument)
+            if new and not dry_run and not outcome.problem_count:
+                _write_or_report(outcome, new[0][0], writer.create, [r for _, r in new])
             if progress:
                 progress(outcome.rows_read, total)
         outcome.written = not dry_run and not outcome.problem_count
@@ -159,27 +158,23 @@ class _Writer:
         self.sectors = {sector.slug: sector for sector in Sector.objects.all()}
         self.sources = {}
 
-    def write(self, record: Record, instrument: Instrument | None) -> None:
-        steps = [(step.status, step.on, step.termination_type) for step in record.history]
-        if instrument is None:
-            instrument = services.instrument_create(
-                parties=[{"state": self.states[code]} for code in record.parties],
-                intent_stated_on=record.history[0].on,
-                user=self.user,
-                note=self.note,
-                sectors=[self.sectors[slug] for slug in record.sectors],
-                sources=self._sources(record.sources),
-                reference=record.reference,
-                **record.fields,
-            )
-            services.instrument_rewrite_history(
-                instrument=instrument,
-                steps=steps,
-                reason=self.reason,
-                user=self.user,
-                note=self.note,
-            )
-            return
+    def create(self, records: list[Record]) -> None:
+        services.instruments_create_in_bulk(
+            instruments=[
+                {
+                    "fields": {**record.fields, "reference": record.reference},
+                    "parties": [self.states[code] for code in record.parties],
+                    "sectors": [self.sectors[slug] for slug in record.sectors],
+                    "sources": self._sources(record.sources),
+                    "steps": _steps(record),
+                }
+                for record in records
+            ],
+            user=self.user,
+            note=self.note,
+        )
+
+    def update(self, record: Record, instrument: Instrument) -> None:
         current = record_of(instrument)
         if current.fields != record.fields:
             for name in PLAIN_FIELDS:
@@ -197,7 +192,7 @@ class _Writer:
         if current.history != record.history:
             services.instrument_rewrite_history(
                 instrument=instrument,
-                steps=steps,
+                steps=_steps(record),
                 reason=self.reason,
                 user=self.user,
                 note=self.note,
@@ -214,3 +209,22 @@ class _Writer:
                 self.sources[key] = source or Source.objects.create(title=key[:300], **lookup)
             found.append(self.sources[key])
         return found
+
+
+def _steps(record: Record) -> list[tuple]:
+    return [(step.status, step.on, step.termination_type) for step in record.history]
+
+
+def _write_or_report(outcome: Outcome, number: int, write, *args) -> None:
+    """Run one write; a refusal (a rule the checks above missed, or a row written meanwhile by
+    someone else) becomes a problem of the row, and then nothing is written."""
+    try:
+        write(*args)
+    except ValidationError as error:
+        for message in error.messages:
+            outcome.add_problem(Problem(number, "", message))
+    except IntegrityError as error:
+        constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", "")
+        outcome.add_problem(
+            Problem(number, "", f"the database refused it ({constraint or error}).")
+        )
