@@ -419,3 +419,46 @@ def test_admin_export_as_excel(client_as):
     response = client_as("consumer").get("/admin/agreements/instrument/export/?format=xlsx")
 
     assert response.content[:4] == b"PK\x03\x04"
+
+
+@pytest.mark.parametrize("name", ["instruments-template.csv", "instruments-template.xlsx"])
+def test_the_documented_templates_import_cleanly(name, settings):
+    from pathlib import Path
+
+    outcome = run(Path(settings.BASE_DIR) / "docs" / "import" / name, dry_run=True)
+
+    assert (outcome.new, outcome.problems) == (2, [])
+
+
+def test_bulk_creation_refuses_a_history_the_status_map_does_not_allow():
+    from django.core.exceptions import ValidationError
+
+    from agreements.services import instruments_create_in_bulk
+    from tests.factories import state
+
+    with pytest.raises(ValidationError) as refused:
+        instruments_create_in_bulk(
+            instruments=[
+                {
+                    "fields": {"title": "Treaty", "kind": "treaty", "reference": "T"},
+                    "parties": [state("KZ"), state("IL")],
+                    "sectors": [],
+                    "sources": [],
+                    "steps": [
+                        ("proposed", datetime.date(2024, 1, 1), ""),
+                        ("in_force", datetime.date(2024, 2, 1), ""),
+                    ],
+                }
+            ]
+        )
+
+    assert refused.value.messages == ["An instrument that is proposed cannot become in force."]
+    assert Instrument.objects.count() == 0
+
+
+@pytest.mark.parametrize(("role", "offered"), [("analyst", True), ("manager", False)])
+def test_instrument_list_offers_import_to_analysts_only(client_as, role, offered):
+    page = client_as(role).get("/admin/agreements/instrument/").content.decode()
+
+    assert ('href="/admin/agreements/instrument/import/"' in page) is offered
+    assert 'href="/admin/agreements/instrument/export/"' in page

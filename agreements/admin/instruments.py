@@ -303,6 +303,11 @@ class InstrumentAdmin(LongTitlesAdmin):
             *super().get_urls(),
         ]
 
+    def changelist_view(self, request, extra_context=None):
+        can_import = self.has_add_permission(request) and self.has_change_permission(request)
+        extra_context = {**(extra_context or {}), "can_import": can_import}
+        return super().changelist_view(request, extra_context)
+
     def import_view(self, request):
         return register.import_view(self, request)
 

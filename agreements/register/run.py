@@ -7,6 +7,7 @@ the services, so every instrument gets the status history its dates describe, an
 trail's context names the import and its file.
 """
 
+import gc
 import itertools
 import uuid
 from collections.abc import Callable
@@ -139,6 +140,10 @@ def import_register(
                     _write_or_report(outcome, number, writer.update, record, instrument)
             if new and not dry_run and not outcome.problem_count:
                 _write_or_report(outcome, new[0][0], writer.create, [r for _, r in new])
+            # The chunk's instruments and their prefetched parts refer to each other; collect
+            # them now, or they pile up until Python's collector gets round to it.
+            del records, existing, new
+            gc.collect()
             if progress:
                 progress(outcome.rows_read, total)
         outcome.written = not dry_run and not outcome.problem_count
