@@ -462,3 +462,76 @@ def test_instrument_list_offers_import_to_analysts_only(client_as, role, offered
 
     assert ('href="/admin/agreements/instrument/import/"' in page) is offered
     assert 'href="/admin/agreements/instrument/export/"' in page
+
+
+def test_edited_file_updates_parties_sectors_and_sources(tmp_path):
+    header = "reference,title,kind,parties,proposed_on,sectors,sources"
+    run(write(tmp_path, [header, 'P-1,Treaty,treaty,"KZ; IL",2024-01-01,,']))
+    edited = [
+        header,
+        'P-1,Treaty,treaty,"KZ; UZ",2024-01-01,"Water-resource management; public-diplomacy",'
+        '"https://example.org/a; Minutes of the commission"',
+    ]
+
+    outcome = run(write(tmp_path, edited, "edited.csv"))
+
+    assert (outcome.changed, outcome.problems) == (1, [])
+    treaty = Instrument.objects.get(reference="P-1")
+    assert sorted(treaty.parties.values_list("state_id", flat=True)) == ["KZ", "UZ"]
+    assert sorted(treaty.sectors.values_list("slug", flat=True)) == [
+        "public-diplomacy",
+        "water-resource-management",
+    ]
+    assert sorted(treaty.sources.values_list("title", "url")) == [
+        ("Minutes of the commission", ""),
+        ("https://example.org/a", "https://example.org/a"),
+    ]
+    assert run(write(tmp_path, edited, "edited.csv")).unchanged == 1
+
+
+def test_exported_instrument_without_reference_is_updated_not_duplicated(tmp_path):
+    treaty = make_instrument(title="Treaty on rivers")
+    exported = [COLUMNS, *register_rows()]
+    exported[1][COLUMNS.index("title")] = "Treaty on shared rivers"
+    path = tmp_path / "export.csv"
+    with path.open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows(exported)
+
+    outcome = run(path)
+
+    assert (outcome.new, outcome.changed) == (0, 1)
+    treaty.refresh_from_db()
+    assert (treaty.title, treaty.reference) == ("Treaty on shared rivers", "")
+    assert Instrument.objects.count() == 1
+
+
+def test_terminated_instrument_keeps_how_it_ended(tmp_path):
+    lines = [
+        "reference,title,kind,parties,proposed_on,signed_on,in_force_on,terminated_on,"
+        "termination_type",
+        'T-1,Treaty,treaty,"KZ; IL",2010-01-01,2010-02-01,2010-03-01,2020-03-01,Expired',
+    ]
+
+    outcome = run(write(tmp_path, lines))
+
+    assert outcome.problems == []
+    ending = StatusChange.objects.get(instrument__reference="T-1", to_status="terminated")
+    assert (ending.happened_on, ending.termination_type) == (datetime.date(2020, 3, 1), "expired")
+
+
+def test_command_shows_its_progress(tmp_path):
+    err = io.StringIO()
+
+    call_command("import_register", str(write(tmp_path, GOOD)), stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue() == "\r2 of 2 rows\n"
+
+
+def test_a_title_too_long_is_reported_on_its_row(tmp_path):
+    lines = [HEADER, f'A,{"T" * 501},treaty,"KZ; IL",,2024-01-01,,,,']
+
+    outcome = run(write(tmp_path, lines))
+
+    assert [str(problem) for problem in outcome.problems] == [
+        "row 2, title: has 501 characters; at most 500 fit."
+    ]

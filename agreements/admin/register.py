@@ -67,8 +67,11 @@ def import_view(model_admin, request):
             messages.error(request, "The previewed file is no longer here: upload it again.")
             return redirect("admin:agreements_instrument_import")
         path, filename = held
-        outcome = import_register(path, filename=filename, dry_run=False, user=request.user)
-        if outcome.written:
+        try:
+            outcome = import_register(path, filename=filename, dry_run=False, user=request.user)
+        except FileRefused as error:
+            refusal = f"{filename}: {error}"
+        if outcome and outcome.written:
             path.unlink(missing_ok=True)
             del request.session[SESSION_KEY]
             messages.success(request, outcome.summary)

@@ -5,7 +5,12 @@ from collections.abc import Iterator
 
 from agreements.models import Instrument
 from agreements.register.files import write_xlsx
-from agreements.register.instruments import COLUMNS, export_row, with_record_parts
+from agreements.register.instruments import (
+    COLUMNS,
+    export_row,
+    forget_record_parts,
+    with_record_parts,
+)
 
 CHUNK_ROWS = 1000
 
@@ -13,9 +18,9 @@ CHUNK_ROWS = 1000
 def register_rows(queryset=None) -> Iterator[list[str]]:
     """One row per instrument, oldest first (by id), so an export reads in the order it grew."""
     queryset = (queryset if queryset is not None else Instrument.objects.all()).order_by("pk")
-    yield from (
-        export_row(instrument) for instrument in with_record_parts(queryset).iterator(CHUNK_ROWS)
-    )
+    for instrument in with_record_parts(queryset).iterator(CHUNK_ROWS):
+        yield export_row(instrument)
+        forget_record_parts(instrument)
 
 
 def register_xlsx(queryset=None) -> bytes:

@@ -128,7 +128,7 @@ def check_header(header: list[str]) -> list[str]:
         names.pop()  # spreadsheets often carry empty trailing columns
     complaints = []
     for name in names:
-        if name not in COLUMNS:
+        if name and name not in COLUMNS:
             close = difflib.get_close_matches(name, COLUMNS, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             complaints.append(f"'{name}' is not a column of the register{hint}")
@@ -170,6 +170,10 @@ class RowReader:
         for name in REQUIRED:
             if not get[name]:
                 self._problem(name, "is empty; every row needs it.")
+        for name in ("reference", "title", "short_title", "signature_place"):
+            limit = Instrument._meta.get_field(name).max_length
+            if len(get[name]) > limit:
+                self._problem(name, f"has {len(get[name])} characters; at most {limit} fit.")
         fields = {
             "title": get["title"],
             "short_title": get["short_title"],
@@ -409,6 +413,14 @@ def with_record_parts(queryset):
     )
 
 
+def forget_record_parts(instrument: Instrument) -> None:
+    """Drop what `with_record_parts` fetched. The parts refer back to their instrument, so
+    without this each chunk's instruments wait for Python's cycle collector, and memory grows
+    with the file."""
+    instrument._prefetched_objects_cache = {}
+    instrument.__dict__.pop("effective_history", None)
+
+
 def reference_of(instrument: Instrument) -> str:
     return instrument.reference or f"BIL-{instrument.pk}"
 
@@ -436,7 +448,11 @@ def find_existing(references: list[str]) -> dict[str, Instrument]:
     `BIL-<id>` for one that has none."""
     found = {
         instrument.reference: instrument
-        for instrument in with_record_parts(Instrument.objects.filter(reference__in=references))
+        # "<> ''" lets PostgreSQL use the unique index, which holds only instruments that have
+        # a reference.
+        for instrument in with_record_parts(
+            Instrument.objects.filter(reference__in=references).exclude(reference="")
+        )
     }
     own = {
         int(match[1]): reference

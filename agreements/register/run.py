@@ -7,7 +7,6 @@ the services, so every instrument gets the status history its dates describe, an
 trail's context names the import and its file.
 """
 
-import gc
 import itertools
 import uuid
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from agreements.register.instruments import (
     RowReader,
     check_header,
     find_existing,
+    forget_record_parts,
     record_of,
 )
 
@@ -140,10 +140,8 @@ def import_register(
                     _write_or_report(outcome, number, writer.update, record, instrument)
             if new and not dry_run and not outcome.problem_count:
                 _write_or_report(outcome, new[0][0], writer.create, [r for _, r in new])
-            # The chunk's instruments and their prefetched parts refer to each other; collect
-            # them now, or they pile up until Python's collector gets round to it.
-            del records, existing, new
-            gc.collect()
+            for instrument in existing.values():
+                forget_record_parts(instrument)
             if progress:
                 progress(outcome.rows_read, total)
         outcome.written = not dry_run and not outcome.problem_count
@@ -211,7 +209,9 @@ class _Writer:
                 is_url = key.startswith(("http://", "https://"))
                 lookup = {"url": key} if is_url else {"title": key, "url": ""}
                 source = Source.objects.filter(**lookup).order_by("pk").first()
-                self.sources[key] = source or Source.objects.create(title=key[:300], **lookup)
+                self.sources[key] = source or Source.objects.create(
+                    **{**lookup, "title": key[:300]}
+                )
             found.append(self.sources[key])
         return found
 
