@@ -19,7 +19,10 @@ def analyst_page(browser, live_server):  # noqa: F811 - the fixture imported abo
     UserFactory(username="ana", role="analyst", password="a-long-test-password")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.problems = []
-    page.on("console", lambda m: m.type == "error" and page.problems.append(m.text))
+    page.on(
+        "console",
+        lambda m: m.type == "error" and page.problems.append(f"{m.text} {m.location['url']}"),
+    )
     page.on("pageerror", lambda error: page.problems.append(str(error)))
     page.on("requestfailed", lambda request: page.problems.append(f"failed: {request.url}"))
     page.on(
