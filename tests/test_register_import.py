@@ -535,3 +535,33 @@ def test_a_title_too_long_is_reported_on_its_row(tmp_path):
     assert [str(problem) for problem in outcome.problems] == [
         "row 2, title: has 501 characters; at most 500 fit."
     ]
+
+
+def test_edited_intent_date_replaces_the_first_entry(tmp_path):
+    run(write(tmp_path, GOOD))
+    edited = [HEADER, GOOD[1], GOOD[2].replace("2025-02-01", "2025-01-20")]
+
+    outcome = run(write(tmp_path, edited, "edited.csv"))
+
+    assert (outcome.changed, outcome.problems) == (1, [])
+    assert history("MFA-2") == [("proposed", datetime.date(2025, 1, 20))]
+    replaced = StatusChange.objects.get(instrument__reference="MFA-2", retracted_at__isnull=False)
+    assert (replaced.happened_on, replaced.corrections.get().happened_on) == (
+        datetime.date(2025, 2, 1),
+        datetime.date(2025, 1, 20),
+    )
+
+
+def test_rows_without_reference_are_each_told_to_give_one(tmp_path):
+    lines = [
+        HEADER,
+        ',Treaty,treaty,"KZ; IL",,2024-01-01,,,,',
+        ',Pact,treaty,"KZ; IL",,2024-01-01,,,,',
+    ]
+
+    outcome = run(write(tmp_path, lines))
+
+    assert [str(problem) for problem in outcome.problems] == [
+        "row 2, reference: is empty; every row needs it.",
+        "row 3, reference: is empty; every row needs it.",
+    ]

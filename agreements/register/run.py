@@ -107,7 +107,7 @@ def import_register(
                 outcome.rows_read += 1
                 row = dict(zip(columns, cells, strict=False))
                 reference = str(row.get("reference", "")).strip()
-                if reference in seen:
+                if reference and reference in seen:
                     outcome.add_problem(
                         Problem(
                             number,
