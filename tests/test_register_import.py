@@ -565,3 +565,24 @@ def test_rows_without_reference_are_each_told_to_give_one(tmp_path):
         "row 2, reference: is empty; every row needs it.",
         "row 3, reference: is empty; every row needs it.",
     ]
+
+
+# --- The reference in the API -----------------------------------------------------------------
+
+
+def test_api_shows_and_refuses_a_second_instrument_with_the_same_reference(tmp_path, api_as):
+    run(write(tmp_path, GOOD))
+    analyst = api_as("analyst")
+
+    listed = analyst.get("/api/v1/instruments/", {"ordering": "title"}).json()["results"]
+    refused = analyst.post(
+        "/api/v1/instruments/",
+        {"reference": "MFA-1", "title": "Another", "kind": "treaty", "parties": ["KZ", "IL"]},
+        format="json",
+    )
+
+    assert [item["reference"] for item in listed] == ["MFA-1", "MFA-2"]
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "non_field_errors": ["Another instrument already has this reference."]
+    }
