@@ -134,6 +134,7 @@ def _describe(row, usernames: dict) -> dict:
         "user": usernames.get(user_id, user_id),
         "token": context.get("token", ""),
         "command": context.get("command", ""),
+        "import_file": context.get("import_file", ""),
         "method": context.get("method", ""),
         "url": context.get("url", ""),
         "request_id": context.get("request_id", ""),
@@ -173,9 +174,10 @@ class AuditEventsAdmin(EventsAdmin):
     @admin.display(description="who")
     def who(self, event):
         context = event.pgh_context or {}
-        if context.get("command"):
-            return f"command {context['command']}"
-        return event.user or "—"
+        who = f"command {context['command']}" if context.get("command") else event.user or "—"
+        if context.get("import_file"):
+            return f"{who}, importing the register {context['import_file']}"
+        return who
 
     @admin.display(description="from")
     def where(self, event):

@@ -5,6 +5,7 @@ Each runs in one transaction and locks the instrument's row so two writers never
 """
 
 import datetime
+import itertools
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -471,17 +472,146 @@ def _refuse_future(on: datetime.date, *, field: str = "date") -> None:
 def _refresh_from_history(instrument: Instrument) -> None:
     """Copy status, signature date and entry-into-force date from the rows that count."""
     rows = list(instrument.status_changes.effective().in_world_order())
-    instrument.status = rows[-1].to_status if rows else Status.PROPOSED
-    signed = [row.happened_on for row in rows if row.to_status == Status.SIGNED]
-    in_force = [row.happened_on for row in rows if row.to_status == Status.IN_FORCE]
+    _copy_from_steps(instrument, [(row.to_status, row.happened_on) for row in rows])
+    instrument.validate_constraints()
+    instrument.save(update_fields=["status", "signed_on", "in_force_on", "updated_at"])
+
+
+def _copy_from_steps(instrument: Instrument, steps: list[tuple[str, datetime.date]]) -> None:
+    """Status, signature date and entry-into-force date, as the (status, date) steps of its
+    history that count, oldest first, say."""
+    instrument.status = steps[-1][0] if steps else Status.PROPOSED
+    signed = [on for status, on in steps if status == Status.SIGNED]
+    in_force = [on for status, on in steps if status == Status.IN_FORCE]
     instrument.signed_on = signed[-1] if signed else None
     # A suspension and resumption do not move the date it first entered into force.
     instrument.in_force_on = in_force[0] if in_force else None
-    instrument.validate_constraints()
-    instrument.save(update_fields=["status", "signed_on", "in_force_on", "updated_at"])
 
 
 def _copy_cached_fields(source: Instrument, target: Instrument) -> None:
     """Keep the caller's object in step with the locked copy that was saved."""
     for name in ("status", "signed_on", "in_force_on", "updated_at"):
         setattr(target, name, getattr(source, name))
+
+
+# --- Registers --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def instruments_create_in_bulk(
+    *,
+    instruments: list[dict],
+    user=None,
+    note: str = "",
+) -> list[Instrument]:
+    """Create many instruments at once, each with the whole dated history a register gives:
+    {"fields": {...}, "parties": [State], "sectors": [Sector], "sources": [Source],
+    "steps": [(status, date, termination type)]}. A query per table, not dozens per instrument
+    as `instrument_create` and `instrument_transition` take, so that a register of thousands
+    imports in seconds; the history follows the status map, checked here as those do, and the
+    status and its dates are copied from it in the same transaction."""
+    made = []
+    for given in instruments:
+        _refuse_invalid_steps(given["steps"])
+        if len({state.pk for state in given["parties"]}) < 2:
+            raise ValidationError(
+                {"parties": "An instrument needs at least two different parties."}
+            )
+        instrument = Instrument(**given["fields"])
+        _copy_from_steps(instrument, [(status, on) for status, on, _ in given["steps"]])
+        instrument.clean_fields()
+        made.append(instrument)
+    Instrument.objects.bulk_create(made)
+    InstrumentParty.objects.bulk_create(
+        InstrumentParty(instrument=instrument, state=state)
+        for instrument, given in zip(made, instruments, strict=True)
+        for state in given["parties"]
+    )
+    for relation, key in ((Instrument.sectors, "sectors"), (Instrument.sources, "sources")):
+        through = relation.through
+        target = relation.field.m2m_reverse_field_name()
+        through.objects.bulk_create(
+            through(instrument=instrument, **{target: item})
+            for instrument, given in zip(made, instruments, strict=True)
+            for item in given[key]
+        )
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            instrument=instrument,
+            from_status=previous,
+            to_status=status,
+            happened_on=on,
+            termination_type=termination_type,
+            note=note or ("Intent stated." if not previous else ""),
+            recorded_by=user,
+        )
+        for instrument, given in zip(made, instruments, strict=True)
+        for previous, (status, on, termination_type) in zip(
+            ["", *(step[0] for step in given["steps"])], given["steps"], strict=False
+        )
+    )
+    return made
+
+
+def _refuse_invalid_steps(steps: list[tuple[str, datetime.date, str]]) -> None:
+    """A history as the services would have written it: it starts with the intent, each step is
+    one the status map allows, dates never go back or into the future, and only a termination
+    says how it ended."""
+    if not steps or steps[0][0] != Status.PROPOSED:
+        raise TransitionNotAllowed("The first entry of a history is always 'proposed'.")
+    for (previous, before, _), (status, on, _) in itertools.pairwise(steps):
+        if status not in Instrument.TRANSITIONS[Status(previous)]:
+            raise TransitionNotAllowed(
+                f"An instrument that is {Status(previous).label.lower()} cannot become "
+                f"{Status(status).label.lower()}."
+            )
+        if on < before:
+            raise ValidationError({"date": "A history's dates cannot go back."})
+    for status, on, termination_type in steps:
+        _refuse_future(on)
+        if (status == Status.TERMINATED) != bool(termination_type):
+            raise ValidationError(
+                {"termination_type": "A termination, and only a termination, says how it ended."}
+            )
+
+
+@transaction.atomic
+def instrument_rewrite_history(
+    *,
+    instrument: Instrument,
+    steps: list[tuple[str, datetime.date, str]],
+    reason: str,
+    user=None,
+    note: str = "",
+) -> None:
+    """Make the history that counts read `steps` ((status, date, termination type), oldest
+    first), as a register says it is: the rows after the part both agree on are retracted, latest
+    first, with `reason`, and the missing steps recorded. Nothing is promoted by its rule: the
+    history says what the register says, and the daily run does the rest."""
+    current = list(instrument.status_changes.effective().in_world_order())
+    agreed = 0
+    for change, step in zip(current, steps, strict=False):
+        if (change.to_status, change.happened_on, change.termination_type) != tuple(step):
+            break
+        agreed += 1
+    for change in reversed(current[max(agreed, 1) :]):
+        status_change_correct(change=change, reason=reason, user=user)
+    if not current:
+        instrument_start_history(instrument=instrument, on=steps[0][1], user=user, note=note)
+        agreed = 1
+    elif agreed == 0:
+        # The first entry (intent stated) can only be replaced, never removed.
+        status_change_correct(
+            change=current[0], reason=reason, user=user, to=Status.PROPOSED, on=steps[0][1]
+        )
+        agreed = 1
+    for status, on, termination_type in steps[agreed:]:
+        instrument_transition(
+            instrument=instrument,
+            to=status,
+            on=on,
+            user=user,
+            note=note,
+            termination_type=termination_type,
+            promote=False,
+        )

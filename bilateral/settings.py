@@ -166,6 +166,9 @@ STORAGES = {
     },
 }
 
+# The largest register (CSV or Excel) `import_register` and the admin's Import accept.
+REGISTER_IMPORT_MAX_BYTES = int(env("REGISTER_IMPORT_MAX_MB", "20")) * 1_000_000
+
 LOGIN_URL = "admin:login"
 
 # The ministry's own state (ISO 3166-1 alpha-2, optional): first in every pair's name.

@@ -178,6 +178,15 @@ MATRIX = {
     ),
     "admin:autocomplete": ("/admin/autocomplete/", {**READ_ONLY_API, "GET": "LFFFF"}),
     "admin:jsi18n": ("/admin/jsi18n/", {"GET": "LYYYY", "POST": "LMMMM"}),
+    # Importing a register writes instruments: analysts only; exporting it reads them.
+    "admin:agreements_instrument_import": (
+        "/admin/agreements/instrument/import/",
+        {"GET": "LFFYY", "POST": "LFFYY"},
+    ),
+    "admin:agreements_instrument_export": (
+        "/admin/agreements/instrument/export/",
+        {"GET": "LYYYY", "POST": "LMMMM"},
+    ),
     "admin:agreements_instrument_transition": (
         "/admin/agreements/instrument/{instrument}/status/",
         {"GET": "LFFYY", "POST": "LFFYY"},

@@ -27,6 +27,9 @@ class AuditEventSerializer(serializers.Serializer):
     user = serializers.CharField(allow_null=True, help_text="Who, when it was a person.")
     token = serializers.CharField(allow_blank=True, help_text="The API token's public prefix.")
     command = serializers.CharField(allow_blank=True, help_text="The management command.")
+    import_file = serializers.CharField(
+        allow_blank=True, help_text="The register file whose import made the change."
+    )
     method = serializers.CharField(allow_blank=True)
     url = serializers.CharField(allow_blank=True)
     request_id = serializers.CharField(allow_blank=True)

@@ -23,6 +23,7 @@ from agreements.models import Instrument, PartyAction, State
 
 COLUMNS = [
     "id",
+    "reference",
     "title",
     "short_title",
     "kind",
@@ -144,6 +145,7 @@ def _instrument(row: dict, names: dict[str, str], zone: datetime.tzinfo) -> dict
     status = row.get("status_as_of") or row["status"]
     return {
         "id": row["id"],
+        "reference": row["reference"],
         "title": row["title"],
         "short_title": row["short_title"],
         "kind": row["kind"],

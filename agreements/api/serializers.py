@@ -232,6 +232,7 @@ class InstrumentSerializer(CleanModelSerializer):
         model = Instrument
         fields = [
             "id",
+            "reference",
             "title",
             "short_title",
             "kind",
@@ -260,6 +261,8 @@ class InstrumentSerializer(CleanModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["status", "signed_on", "in_force_on"]
+        # The model's named constraint answers a repeated reference, in its words.
+        extra_kwargs = {"reference": {"validators": []}}
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_projected_in_force_on(self, instrument):

@@ -137,6 +137,12 @@ class Instrument(models.Model):
             "First day of the Nth month after the last notification",
         )
 
+    reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What the ministry's own register calls it; an imported register's rows are "
+        "matched to instruments by it.",
+    )
     title = models.CharField(max_length=500)
     short_title = models.CharField(max_length=120, blank=True)
     kind = models.CharField(max_length=30, choices=Kind)
@@ -219,6 +225,12 @@ class Instrument(models.Model):
             *ordering_indexes("instr", INSTRUMENT_ORDERINGS),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="%(app_label)s_%(class)s_unique_reference",
+                violation_error_message="Another instrument already has this reference.",
+            ),
             models.CheckConstraint(
                 condition=Q(in_force_on__isnull=True)
                 | Q(signed_on__isnull=True)
