@@ -1,10 +1,11 @@
 """CSV on every list (`?format=csv` or `Accept: text/csv`): every row the filters select, not a
-page, streamed in chunks so memory stays flat however many rows there are."""
-
-import csv
+page, streamed in chunks so memory stays flat however many rows there are. The lines are written
+by `agreements.csv_rows`, which makes cells that would run as formulas safe."""
 
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
+
+from agreements.csv_rows import csv_lines
 
 CHUNK_SIZE = 2000
 
@@ -22,11 +23,6 @@ class CSVRenderer(BaseRenderer):
         return "".join(csv_lines([flatten(row) for row in rows if isinstance(row, dict)]))
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def flatten(row: dict, prefix: str = "") -> dict:
     """Nested objects become dotted columns; lists become values joined by '; '."""
     flat = {}
@@ -39,15 +35,6 @@ def flatten(row: dict, prefix: str = "") -> dict:
         else:
             flat[name] = "" if value is None else value
     return flat
-
-
-def csv_lines(rows, header=None):
-    writer = csv.writer(_Echo())
-    for index, row in enumerate(rows):
-        if index == 0:
-            header = header or list(row)
-            yield writer.writerow(header)
-        yield writer.writerow([row.get(column, "") for column in header])
 
 
 class CSVListMixin:
