@@ -10,6 +10,7 @@ import pghistory
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -17,6 +18,8 @@ from pghistory.admin import EventsAdmin
 from pghistory.admin.core import _get_obj
 from pghistory.middleware import HistoryMiddleware, WSGIRequest
 from pghistory.models import Events
+
+from bilateral.views import error_response
 
 # Which event tables make up an object's history: its own rows and those of its parts.
 PARTS = {
@@ -140,6 +143,17 @@ def _describe(row, usernames: dict) -> dict:
     }
 
 
+def _names_an_object(value: str) -> bool:
+    """Whether `value` is "app.Model:id" with an id of the right type for that model."""
+    label, _, pk = value.partition(":")
+    try:
+        model = apps.get_model(label)
+        model._meta.pk.to_python(pk)
+    except (LookupError, ValueError, ValidationError):
+        return False
+    return bool(pk)
+
+
 class AuditEventsAdmin(EventsAdmin):
     """pghistory's events page, in plain words, and also for an object deleted since: its
     events stay readable."""
@@ -184,6 +198,15 @@ class AuditEventsAdmin(EventsAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "title": "Audit trail"}
+        if "obj" in request.GET and not _names_an_object(request.GET["obj"]):
+            # pghistory would look the id up as given: "Instrument:abc" was a 500.
+            return error_response(
+                request,
+                status=404,
+                title="Not found",
+                message=f"No such object in the audit trail: {request.GET['obj']!r} is not "
+                "an app.Model:id pair of a recorded model.",
+            )
         obj = _get_obj(request.GET.get("obj"))
         if obj is not None and not type(obj).objects.filter(pk=obj.pk).exists():
             extra_context["subtitle"] = f"{obj._meta.verbose_name} {obj.pk} (deleted)"

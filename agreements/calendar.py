@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from agreements.models import FollowUpAction, Meeting
+from agreements.whole_numbers import parse_whole_number
 
 SALT = "bilateral.calendar"
 
@@ -26,11 +27,10 @@ def calendar_token(user) -> str:
 
 def user_for_token(token: str):
     """The active user this token belongs to, or None."""
-    user_id, _, _ = token.partition("-")
-    # ASCII digits only: str.isdigit() also says yes to "²", which int() refuses.
-    if not (user_id.isascii() and user_id.isdigit()):
+    user_id = parse_whole_number(token.partition("-")[0])
+    if user_id is None:
         return None
-    user = get_user_model().objects.filter(pk=int(user_id), is_active=True).first()
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or not constant_time_compare(calendar_token(user), token):
         return None
     return user

@@ -6,6 +6,8 @@ import logging
 import re
 import uuid
 
+from bilateral.views import error_response
+
 current_request_id = contextvars.ContextVar("request_id", default="-")
 
 SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -31,3 +33,34 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.request_id = current_request_id.get()
         return True
+
+
+NUL_REFUSED = (
+    "The request holds a NUL character (%00), which no address, filter or field may contain. "
+    "Nothing was changed."
+)
+
+
+class RefuseNulBytesMiddleware:
+    """Answers 400 to a NUL character anywhere a view would take text from: the path, the query,
+    a header or cookie, a form body. PostgreSQL cannot store or even compare such text, so each
+    place that passes it to a query (a pair in a path, an admin list filter, a session cookie)
+    would otherwise fail with a 500; refusing it here closes them all at once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _holds_nul(request):
+            return error_response(request, status=400, title="Bad request", message=NUL_REFUSED)
+        return self.get_response(request)
+
+
+def _holds_nul(request) -> bool:
+    texts = [request.path_info]
+    texts += [text for key, values in request.GET.lists() for text in (key, *values)]
+    texts += [value for name, value in request.META.items() if name.startswith("HTTP_")]
+    texts += list(request.COOKIES.values())
+    if request.content_type == "application/x-www-form-urlencoded":
+        texts += [text for key, values in request.POST.lists() for text in (key, *values)]
+    return any("\x00" in text for text in texts if isinstance(text, str))

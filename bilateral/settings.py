@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "bilateral.middleware.RequestIdMiddleware",
+    "bilateral.middleware.RefuseNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -207,7 +208,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "agreements.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     # Programs send JSON; the browsable forms of DRF are not offered.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["agreements.api.parsers.JSONParser"],
     # Per user (or per address, for anonymous requests and for failed tokens): enough for a
     # program syncing the data, too little for guessing.
     "DEFAULT_THROTTLE_CLASSES": [

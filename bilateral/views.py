@@ -80,15 +80,19 @@ def server_error(request):
         if outage
         else (500, "Server error", SERVER_ERROR)
     )
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message}, status=status)
-    else:
-        # The template uses no context processor: they would ask the database for the user.
-        html = loader.get_template("error.html").render({"title": title, "message": message})
-        response = HttpResponse(html, status=status)
+    response = error_response(request, status=status, title=title, message=message)
     if outage:
         response["Retry-After"] = "30"
     return response
+
+
+def error_response(request, *, status: int, title: str, message: str) -> HttpResponse:
+    """An error with its message: JSON under /api/, a plain page elsewhere. The template uses no
+    context processor: they would ask the database for the user."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    html = loader.get_template("error.html").render({"title": title, "message": message})
+    return HttpResponse(html, status=status)
 
 
 def page_not_found(request, exception):
