@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from pghistory.admin import EventsAdmin
 from pghistory.admin.core import _get_obj
@@ -143,6 +144,15 @@ def _describe(row, usernames: dict) -> dict:
     }
 
 
+def is_same_site_path(url: str) -> bool:
+    """Whether `url` is a path on this site ("/admin/..."), not a scheme or another host."""
+    return (
+        url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    )
+
+
 def _names_an_object(value: str) -> bool:
     """Whether `value` is "app.Model:id" with an id of the right type for that model."""
     label, _, pk = value.partition(":")
@@ -212,7 +222,10 @@ class AuditEventsAdmin(EventsAdmin):
             extra_context["subtitle"] = f"{obj._meta.verbose_name} {obj.pk} (deleted)"
             return admin.ModelAdmin.changelist_view(self, request, extra_context)
         response = super().changelist_view(request, extra_context)
-        # pghistory's view puts its model's name in the title, over the one given to it.
         if hasattr(response, "context_data"):
+            # pghistory's view puts its model's name in the title, over the one given to it.
             response.context_data["title"] = "Audit trail"
+            # and links "Back" to whatever `back=` says: javascript:, another site.
+            if not is_same_site_path(response.context_data.get("pgh_back", "")):
+                response.context_data.pop("pgh_back", None)
         return response
