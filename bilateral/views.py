@@ -5,7 +5,9 @@ cannot bring a database back); it also says whether the database answers. /ready
 when the database is reachable and every migration is applied (a readiness probe: send traffic).
 """
 
+import copy
 import sys
+import threading
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -23,15 +25,47 @@ DATABASE_DOWN = (
 SERVER_ERROR = "Something went wrong on our side. Nothing was changed; the error has been logged."
 
 
+# How long /healthz and /readyz wait for the database: less than the image's health check (4 s),
+# so that a hanging database is reported, not mistaken for a hanging process. (2 s is also
+# libpq's shortest connect timeout.)
+DATABASE_WAIT_SECONDS = 2
+
+_asking = threading.Lock()
+_question: threading.Thread | None = None
+
+
 def _database_problem() -> str:
-    """Empty when the database answers, otherwise what is wrong."""
+    """Empty when the database answers within DATABASE_WAIT_SECONDS, otherwise what is wrong.
+
+    The question runs on a connection of its own in a thread, abandoned once the wait is over (a
+    hanging server may never answer); a process keeps at most one such question open, so a
+    database that hangs for long cannot pile up threads or connections."""
+    global _question
+    with _asking:
+        if _question is not None and _question.is_alive():
+            return "no answer (the previous check is still waiting)"
+        answer = {}
+        _question = threading.Thread(target=_ask_database, args=(answer,), daemon=True)
+        _question.start()
+        question = _question
+    question.join(DATABASE_WAIT_SECONDS)
+    if question.is_alive():
+        return f"no answer within {DATABASE_WAIT_SECONDS} s"
+    return answer["problem"]
+
+
+def _ask_database(answer: dict) -> None:
+    settings_dict = copy.deepcopy(connections[DEFAULT_DB_ALIAS].settings_dict)
+    settings_dict["OPTIONS"]["connect_timeout"] = DATABASE_WAIT_SECONDS
+    connection = connections[DEFAULT_DB_ALIAS].__class__(settings_dict)
     try:
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
+        answer["problem"] = ""
     except DatabaseError as error:
-        connections[DEFAULT_DB_ALIAS].close()
-        return f"unreachable ({type(error).__name__})"
-    return ""
+        answer["problem"] = f"unreachable ({type(error).__name__})"
+    finally:
+        connection.close()
 
 
 _migrated = False
