@@ -51,6 +51,7 @@ PARTS = {
 }
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+TOKEN_ID_LENGTH = 16
 
 
 class AuditedRequest(WSGIRequest):
@@ -58,9 +59,16 @@ class AuditedRequest(WSGIRequest):
     after the middleware); this one also records which API token it was."""
 
     def __setattr__(self, attr, value):
-        if attr == "auth" and getattr(value, "token_key", None):
-            pghistory.context(token=value.token_key)
+        if attr == "auth" and getattr(value, "digest", None):
+            pghistory.context(token=token_id(value))
         super().__setattr__(attr, value)
+
+
+def token_id(token) -> str:
+    """Which API token it was, for the audit trail that every reader sees: the start of the
+    token's digest, its id in the admin (*Auth tokens*, searchable). Not knox's `token_key`,
+    which is the first characters of the secret key itself."""
+    return token.digest[:TOKEN_ID_LENGTH]
 
 
 class AuditContextMiddleware(HistoryMiddleware):

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from knox.models import AuthToken
 
 from agreements.models import (
     ActionUpdate,
@@ -377,6 +378,13 @@ def validate_action_update(
 
 def validate_intent_stated_on(on: datetime.date) -> None:
     _refuse_future(on, field="intent_stated_on")
+
+
+@transaction.atomic
+def user_tokens_revoke(*, user) -> int:
+    """End every API token of `user` (on a password change, when asked); how many there were."""
+    revoked, _ = AuthToken.objects.filter(user=user).delete()
+    return revoked
 
 
 # --- Helpers ----------------------------------------------------------------------------------

@@ -26,12 +26,10 @@ class TokenAuthentication(KnoxTokenAuthentication):
             raise
 
     def _cleanup_token(self, auth_token) -> bool:
-        """Refuse (and delete) an expired token. Knox would also read every other token of the
-        user on each request to delete the expired ones; `run_worker` does that hourly."""
-        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
-            auth_token.delete()
-            return True
-        return False
+        """Refuse an expired token. It is not deleted here: the refusal rolls the request's
+        transaction back, and the deletion with it. `run_worker` deletes expired tokens hourly
+        (knox would also read every other token of the user on each request to do so)."""
+        return auth_token.expiry is not None and auth_token.expiry < timezone.now()
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
