@@ -56,6 +56,30 @@ class RefuseNulBytesMiddleware:
         return self.get_response(request)
 
 
+class AdminNumberTooLargeMiddleware:
+    """Answers 400 where the admin's date drill-down (`?published_on__year=`, any list with a
+    `date_hierarchy`, django-axes' logs too) is given a year beyond a machine integer: Django
+    catches the ValueError of an impossible date there but not the OverflowError, a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError) and request.path_info.startswith("/admin/"):
+            return error_response(
+                request, status=400, title="Bad request", message=NUMBER_TOO_LARGE
+            )
+        return None
+
+
+NUMBER_TOO_LARGE = (
+    "A number in the address is larger than any date or id can be. Nothing was changed."
+)
+
+
 def _holds_nul(request) -> bool:
     texts = [request.path_info]
     texts += [text for key, values in request.GET.lists() for text in (key, *values)]

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "bilateral.middleware.RequestIdMiddleware",
     "bilateral.middleware.RefuseNulBytesMiddleware",
+    "bilateral.middleware.AdminNumberTooLargeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -173,6 +173,36 @@ def test_events_page_with_a_non_numeric_instrument_id_answers_404(db, analyst, q
     assert "No such object in the audit trail" in response.content.decode()
 
 
+@pytest.mark.parametrize("value", ["²", "nonsense", "agreements.Nothing"])
+def test_events_page_with_a_malformed_event_model_answers_404(db, analyst, value):
+    response = analyst.get(EVENTS, {"event_model": value})
+
+    assert response.status_code == 404
+    assert "No such object in the audit trail" in response.content.decode()
+
+
+def test_events_page_ignores_a_request_for_facets(db, analyst):
+    response = analyst.get(EVENTS, {"_facets": "1"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/agreements/source/?published_on__year=99999999999999999999999",
+        "/admin/axes/accesslog/?attempt_time__year=99999999999999999999999",
+    ],
+)
+def test_admin_date_drill_down_with_a_year_beyond_any_integer_answers_400(client_as, url):
+    response = client_as("superuser").get(url)
+
+    assert response.status_code == 400
+    assert "A number in the address is larger than any date or id can be." in (
+        response.content.decode()
+    )
+
+
 def test_events_page_for_a_real_instrument_still_lists_it(db, analyst):
     instrument = make_instrument()
 
