@@ -209,3 +209,20 @@ def test_events_page_for_a_real_instrument_still_lists_it(db, analyst):
     response = analyst.get(EVENTS, {"obj": f"agreements.Instrument:{instrument.pk}"})
 
     assert response.status_code == 200
+
+
+def test_schema_says_no_text_parameter_may_hold_a_nul(db, api_as):
+    schema = api_as("consumer").get("/api/schema/?format=json").json()
+
+    free_text = [
+        (path, parameter["name"], parameter["schema"].get("pattern"))
+        for path, operations in schema["paths"].items()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["schema"].get("type") == "string" and "enum" not in parameter["schema"]
+    ]
+
+    assert free_text
+    assert [row for row in free_text if row[2] is None] == []
+    ordering = [row for row in free_text if row[:2] == ("/api/v1/organizations/", "ordering")]
+    assert ordering == [("/api/v1/organizations/", "ordering", "^[^\\x00]*$")]
