@@ -10,13 +10,17 @@ import pghistory
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from pghistory.admin import EventsAdmin
 from pghistory.admin.core import _get_obj
 from pghistory.middleware import HistoryMiddleware, WSGIRequest
 from pghistory.models import Events
+
+from bilateral.views import error_response
 
 # Which event tables make up an object's history: its own rows and those of its parts.
 PARTS = {
@@ -47,6 +51,7 @@ PARTS = {
 }
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+TOKEN_ID_LENGTH = 16
 
 
 class AuditedRequest(WSGIRequest):
@@ -54,9 +59,16 @@ class AuditedRequest(WSGIRequest):
     after the middleware); this one also records which API token it was."""
 
     def __setattr__(self, attr, value):
-        if attr == "auth" and getattr(value, "token_key", None):
-            pghistory.context(token=value.token_key)
+        if attr == "auth" and getattr(value, "digest", None):
+            pghistory.context(token=token_id(value))
         super().__setattr__(attr, value)
+
+
+def token_id(token) -> str:
+    """Which API token it was, for the audit trail that every reader sees: the start of the
+    token's digest, its id in the admin (*Auth tokens*, searchable). Not knox's `token_key`,
+    which is the first characters of the secret key itself."""
+    return token.digest[:TOKEN_ID_LENGTH]
 
 
 class AuditContextMiddleware(HistoryMiddleware):
@@ -141,9 +153,40 @@ def _describe(row, usernames: dict) -> dict:
     }
 
 
+def is_same_site_path(url: str) -> bool:
+    """Whether `url` is a path on this site ("/admin/..."), not a scheme or another host."""
+    return (
+        url.startswith("/")
+        and not url.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+    )
+
+
+def _names_a_model(label: str) -> bool:
+    try:
+        apps.get_model(label)
+    except (LookupError, ValueError):
+        return False
+    return True
+
+
+def _names_an_object(value: str) -> bool:
+    """Whether `value` is "app.Model:id" with an id of the right type for that model."""
+    label, _, pk = value.partition(":")
+    try:
+        model = apps.get_model(label)
+        model._meta.pk.to_python(pk)
+    except (LookupError, ValueError, ValidationError):
+        return False
+    return bool(pk)
+
+
 class AuditEventsAdmin(EventsAdmin):
     """pghistory's events page, in plain words, and also for an object deleted since: its
     events stay readable."""
+
+    # pghistory's change list cannot count facets (`?_facets=` was a 500).
+    show_facets = admin.ShowFacets.NEVER
 
     def get_list_display(self, request):
         return ["when", "action", "what", "changes", "who", "where"]
@@ -186,12 +229,34 @@ class AuditEventsAdmin(EventsAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "title": "Audit trail"}
+        event_model = request.GET.get("event_model")
+        if event_model is not None and not _names_a_model(event_model):
+            # pghistory would look the model up as given: "event_model=x" was a 500.
+            return error_response(
+                request,
+                status=404,
+                title="Not found",
+                message=f"No such object in the audit trail: {event_model!r} is not an "
+                "app.Model name.",
+            )
+        if "obj" in request.GET and not _names_an_object(request.GET["obj"]):
+            # pghistory would look the id up as given: "Instrument:abc" was a 500.
+            return error_response(
+                request,
+                status=404,
+                title="Not found",
+                message=f"No such object in the audit trail: {request.GET['obj']!r} is not "
+                "an app.Model:id pair of a recorded model.",
+            )
         obj = _get_obj(request.GET.get("obj"))
         if obj is not None and not type(obj).objects.filter(pk=obj.pk).exists():
             extra_context["subtitle"] = f"{obj._meta.verbose_name} {obj.pk} (deleted)"
             return admin.ModelAdmin.changelist_view(self, request, extra_context)
         response = super().changelist_view(request, extra_context)
-        # pghistory's view puts its model's name in the title, over the one given to it.
         if hasattr(response, "context_data"):
+            # pghistory's view puts its model's name in the title, over the one given to it.
             response.context_data["title"] = "Audit trail"
+            # and links "Back" to whatever `back=` says: javascript:, another site.
+            if not is_same_site_path(response.context_data.get("pgh_back", "")):
+                response.context_data.pop("pgh_back", None)
         return response

@@ -108,8 +108,8 @@ def project_terms(
         explanation = f"Enters into force {days} days after the last notification."
         if waiting_for or last_notification_on is None:
             return Projection(None, missing, explanation)
-        return Projection(
-            last_notification_on + datetime.timedelta(days=days), missing, explanation
+        return _projected(
+            lambda: last_notification_on + datetime.timedelta(days=days), missing, explanation
         )
 
     explanation = (
@@ -118,9 +118,19 @@ def project_terms(
     )
     if waiting_for or last_notification_on is None:
         return Projection(None, missing, explanation)
-    return Projection(
-        first_day_of_nth_month_after(last_notification_on, months), missing, explanation
+    return _projected(
+        lambda: first_day_of_nth_month_after(last_notification_on, months), missing, explanation
     )
+
+
+def _projected(day, missing: list[MissingStep], explanation: str) -> Projection:
+    """The projection on `day()`; a notification recorded near the end of the calendar (before
+    dates were bounded) can put it past 31 December 9999, and then it is unknown, not a 500 on
+    every page that shows the instrument."""
+    try:
+        return Projection(day(), missing, explanation)
+    except (OverflowError, ValueError):
+        return Projection(None, missing, f"{explanation} That date is beyond any calendar.")
 
 
 def ordinal(n: int) -> str:

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from knox.models import AuthToken
 
 from agreements.models import (
     ActionUpdate,
@@ -443,6 +444,13 @@ def validate_action_update(
 
 def validate_intent_stated_on(on: datetime.date) -> None:
     _refuse_future(on, field="intent_stated_on")
+
+
+@transaction.atomic
+def user_tokens_revoke(*, user) -> int:
+    """End every API token of `user` (on a password change, when asked); how many there were."""
+    revoked, _ = AuthToken.objects.filter(user=user).delete()
+    return revoked
 
 
 # --- Helpers ----------------------------------------------------------------------------------

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "bilateral.middleware.RequestIdMiddleware",
+    "bilateral.middleware.RefuseNulBytesMiddleware",
+    "bilateral.middleware.AdminNumberTooLargeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -170,6 +172,9 @@ STORAGES = {
 REGISTER_IMPORT_MAX_BYTES = int(env("REGISTER_IMPORT_MAX_MB", "20")) * 1_000_000
 
 LOGIN_URL = "admin:login"
+# After logging in without a `next` (or with one refused as off-site): the managers' home page,
+# not Django's /accounts/profile/, which does not exist here.
+LOGIN_REDIRECT_URL = "home"
 
 # The ministry's own state (ISO 3166-1 alpha-2, optional): first in every pair's name.
 HOME_STATE = env("HOME_STATE").strip().upper()
@@ -226,12 +231,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "agreements.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     # Programs send JSON; the browsable forms of DRF are not offered.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["agreements.api.parsers.JSONParser"],
     # Per user (or per address, for anonymous requests and for failed tokens): enough for a
     # program syncing the data, too little for guessing.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "agreements.api.throttles.AnonRateThrottle",
+        "agreements.api.throttles.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", "60/minute"),
@@ -280,13 +285,20 @@ AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+# The page says when the user may try again (bilateral/lockout.py); trying while locked out does
+# not restart the cool-off, or that time would be a lie and a user retrying stays locked forever.
+AXES_LOCKOUT_CALLABLE = "bilateral.lockout.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-if env("TRUSTED_PROXY_COUNT"):
-    # Behind a proxy, the client's address is the one the proxy puts in X-Forwarded-For.
-    AXES_IPWARE_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT"))
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    REST_FRAMEWORK["NUM_PROXIES"] = int(env("TRUSTED_PROXY_COUNT"))
+
+# The client's address, for the lockout and every API throttle alike (bilateral/client_address.py):
+# the connection's, or with N trusted proxies in front the N-th X-Forwarded-For entry from the
+# right. Unset or 0: X-Forwarded-For is ignored, since anyone can write it.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT") or "0")
+AXES_CLIENT_IP_CALLABLE = "bilateral.client_address.client_address"
+# DRF's own reading, for anything of DRF's that still asks: the same count.
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 
 # The audit trail (django-pghistory) groups the writes of a request; reads record nothing.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")

@@ -5,7 +5,9 @@ cannot bring a database back); it also says whether the database answers. /ready
 when the database is reachable and every migration is applied (a readiness probe: send traffic).
 """
 
+import copy
 import sys
+import threading
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -25,15 +27,47 @@ NOT_FOUND = (
 )
 
 
+# How long /healthz and /readyz wait for the database: less than the image's health check (4 s),
+# so that a hanging database is reported, not mistaken for a hanging process. (2 s is also
+# libpq's shortest connect timeout.)
+DATABASE_WAIT_SECONDS = 2
+
+_asking = threading.Lock()
+_question: threading.Thread | None = None
+
+
 def _database_problem() -> str:
-    """Empty when the database answers, otherwise what is wrong."""
+    """Empty when the database answers within DATABASE_WAIT_SECONDS, otherwise what is wrong.
+
+    The question runs on a connection of its own in a thread, abandoned once the wait is over (a
+    hanging server may never answer); a process keeps at most one such question open, so a
+    database that hangs for long cannot pile up threads or connections."""
+    global _question
+    with _asking:
+        if _question is not None and _question.is_alive():
+            return "no answer (the previous check is still waiting)"
+        answer = {}
+        _question = threading.Thread(target=_ask_database, args=(answer,), daemon=True)
+        _question.start()
+        question = _question
+    question.join(DATABASE_WAIT_SECONDS)
+    if question.is_alive():
+        return f"no answer within {DATABASE_WAIT_SECONDS} s"
+    return answer["problem"]
+
+
+def _ask_database(answer: dict) -> None:
+    settings_dict = copy.deepcopy(connections[DEFAULT_DB_ALIAS].settings_dict)
+    settings_dict["OPTIONS"]["connect_timeout"] = DATABASE_WAIT_SECONDS
+    connection = connections[DEFAULT_DB_ALIAS].__class__(settings_dict)
     try:
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
+        answer["problem"] = ""
     except DatabaseError as error:
-        connections[DEFAULT_DB_ALIAS].close()
-        return f"unreachable ({type(error).__name__})"
-    return ""
+        answer["problem"] = f"unreachable ({type(error).__name__})"
+    finally:
+        connection.close()
 
 
 _migrated = False
@@ -82,13 +116,19 @@ def server_error(request):
         if outage
         else (500, "Server error", SERVER_ERROR)
     )
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message}, status=status)
-    else:
-        response = _error_page(title, message, status=status)
+    response = error_response(request, status=status, title=title, message=message)
     if outage:
         response["Retry-After"] = "30"
     return response
+
+
+def error_response(request, *, status: int, title: str, message: str) -> HttpResponse:
+    """An error with its message: JSON under /api/, a plain page elsewhere. The template uses no
+    context processor: they would ask the database for the user."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=status)
+    html = loader.get_template("error.html").render({"title": title, "message": message})
+    return HttpResponse(html, status=status)
 
 
 def page_not_found(request, exception):
@@ -96,10 +136,4 @@ def page_not_found(request, exception):
     page elsewhere, with the way back."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "No such page of the API."}, status=404)
-    return _error_page("Page not found", NOT_FOUND, status=404)
-
-
-def _error_page(title: str, message: str, *, status: int) -> HttpResponse:
-    # The template uses no context processor: they would ask the database for the user.
-    html = loader.get_template("error.html").render({"title": title, "message": message})
-    return HttpResponse(html, status=status)
+    return error_response(request, status=404, title="Page not found", message=NOT_FOUND)

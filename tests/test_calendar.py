@@ -27,7 +27,7 @@ def test_feed_has_dated_meetings_and_open_due_dates(demo, user_with_role, client
 
     response = client.get(f"/calendar/{calendar_token(manager)}.ics")
 
-    assert response["Content-Type"] == "text/calendar"
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
     found = events(response)
     meeting = found[f"meeting-{visit.pk}@bilateral"]
     assert (str(meeting["summary"]), meeting.decoded("dtstart"), meeting.decoded("dtend")) == (

@@ -243,8 +243,10 @@ def test_search_finds_instruments_meetings_and_follow_ups(
 
 
 def test_search_survives_odd_input(demo, client_as):
-    for query in ["\x00", "'", "((", "a & b | !c", "-"]:
+    for query in ["'", "((", "a & b | !c", "-"]:
         assert client_as("consumer").get("/search/", {"q": query}).status_code == 200
+    # A NUL character is refused before any view (bilateral.middleware.RefuseNulBytesMiddleware).
+    assert client_as("consumer").get("/search/", {"q": "\x00"}).status_code == 400
 
 
 def test_search_runs_a_fixed_number_of_queries(demo, client_as, django_assert_num_queries):

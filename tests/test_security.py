@@ -139,7 +139,7 @@ def test_login_locks_out_after_five_wrong_passwords(client, settings):
     assert wrong == [200, 200, 200, 200, 429]
     assert locked.status_code == 429
     assert "Too many failed logins" in locked.content.decode()
-    assert "Try again in 30 minutes" in locked.content.decode()
+    assert "in 30 minutes;" in locked.content.decode()
 
 
 @pytest.mark.django_db

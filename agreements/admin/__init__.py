@@ -4,6 +4,6 @@ services (the "Change status" button on an instrument, progress updates on a fol
 One module per domain noun; importing them registers their admins.
 """
 
-from agreements.admin import follow_ups, indicators, instruments, meetings, reference
+from agreements.admin import accounts, follow_ups, indicators, instruments, meetings, reference
 
-__all__ = ["follow_ups", "indicators", "instruments", "meetings", "reference"]
+__all__ = ["accounts", "follow_ups", "indicators", "instruments", "meetings", "reference"]

@@ -8,6 +8,7 @@ from django.db.models import Exists, Max, Min, OuterRef
 
 from agreements.api.pagination import CappedCountPaginator
 from agreements.models import InstrumentParty, Meeting, State
+from agreements.whole_numbers import parse_whole_number
 
 
 class InstrumentPartyFilter(admin.SimpleListFilter):
@@ -53,9 +54,8 @@ def year_filter(field_name: str, label: str):
         def queryset(self, request, queryset):
             if not self.value():
                 return queryset
-            try:
-                year = int(self.value())
-            except ValueError:
+            year = parse_whole_number(self.value())
+            if year is None or not 1 <= year <= 9999:  # what a date can hold
                 return queryset.none()
             return queryset.filter(**{f"{field_name}__year": year})
 

@@ -25,7 +25,11 @@ class AuditEventSerializer(serializers.Serializer):
         child=serializers.ListField(), help_text="Each changed field: [before, after]."
     )
     user = serializers.CharField(allow_null=True, help_text="Who, when it was a person.")
-    token = serializers.CharField(allow_blank=True, help_text="The API token's public prefix.")
+    token = serializers.CharField(
+        allow_blank=True,
+        help_text="Which API token: its id (the start of its digest), as the admin lists it; never "
+        "any part of the key.",
+    )
     command = serializers.CharField(allow_blank=True, help_text="The management command.")
     import_file = serializers.CharField(
         allow_blank=True, help_text="The register file whose import made the change."

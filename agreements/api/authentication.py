@@ -5,31 +5,13 @@ it. Here failed tokens are counted per client address; past the "failed_token" r
 gets 429 until the window has passed, even with a right token.
 """
 
-from django.core.cache import cache
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed, Throttled
-from rest_framework.throttling import SimpleRateThrottle
 
-
-class FailedTokenThrottle(SimpleRateThrottle):
-    scope = "failed_token"
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-    def is_locked_out(self, request) -> bool:
-        self.key = self.get_cache_key(request, None)
-        self.history = cache.get(self.key, [])
-        self.now = self.timer()
-        self.history = [at for at in self.history if at > self.now - self.duration]
-        return len(self.history) >= self.num_requests
-
-    def record_failure(self) -> None:
-        self.history.insert(0, self.now)
-        cache.set(self.key, self.history, self.duration)
+from agreements.api.throttles import FailedTokenThrottle
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
@@ -44,12 +26,10 @@ class TokenAuthentication(KnoxTokenAuthentication):
             raise
 
     def _cleanup_token(self, auth_token) -> bool:
-        """Refuse (and delete) an expired token. Knox would also read every other token of the
-        user on each request to delete the expired ones; `run_worker` does that hourly."""
-        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
-            auth_token.delete()
-            return True
-        return False
+        """Refuse an expired token. It is not deleted here: the refusal rolls the request's
+        transaction back, and the deletion with it. `run_worker` deletes expired tokens hourly
+        (knox would also read every other token of the user on each request to do so)."""
+        return auth_token.expiry is not None and auth_token.expiry < timezone.now()
 
 
 class TokenScheme(OpenApiAuthenticationExtension):

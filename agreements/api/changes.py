@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from agreements.api.csv_export import CSVListMixin
 from agreements.models import Change
+from agreements.whole_numbers import parse_whole_number
 
 
 class ChangeSerializer(serializers.ModelSerializer):
@@ -67,20 +68,21 @@ class SincePagination(BasePagination):
         value = request.query_params.get("since")
         if value in (None, "", "0"):
             return None
-        try:
-            return Change.objects.get(pk=int(value))
-        except (ValueError, OverflowError, Change.DoesNotExist):
-            pass
-        # An id beyond the newest change: nothing has happened since, yet (poll again).
-        if value.isdigit() and int(value) > (Change.objects.aggregate(Max("id"))["id__max"] or 0):
-            return NOTHING_YET
-        raise ValidationError({"since": f"No change has the id {value!r}."}) from None
+        number = parse_whole_number(value)
+        if number is not None:
+            try:
+                return Change.objects.get(pk=number)
+            except Change.DoesNotExist:
+                pass
+            # An id beyond the newest change: nothing has happened since, yet (poll again).
+            if number > (Change.objects.aggregate(Max("id"))["id__max"] or 0):
+                return NOTHING_YET
+        raise ValidationError({"since": f"No change has the id {value!r}."})
 
     def _size(self, request):
-        try:
-            size = int(request.query_params.get("page_size", self.page_size))
-        except ValueError:
-            raise ValidationError({"page_size": "Give a whole number."}) from None
+        size = parse_whole_number(request.query_params.get("page_size", str(self.page_size)))
+        if size is None:
+            raise ValidationError({"page_size": "Give a whole number."})
         return max(1, min(size, self.max_page_size))
 
 

@@ -1,10 +1,11 @@
 """CSV on every list (`?format=csv` or `Accept: text/csv`): every row the filters select, not a
-page, streamed in chunks so memory stays flat however many rows there are."""
-
-import csv
+page, streamed in chunks so memory stays flat however many rows there are. The lines are written
+by `agreements.csv_rows`, which makes cells that would run as formulas safe."""
 
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
+
+from agreements.csv_rows import csv_lines
 
 CHUNK_SIZE = 2000
 
@@ -20,11 +21,6 @@ class CSVRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None):
         rows = data if isinstance(data, list) else [data]
         return "".join(csv_lines([flatten(row) for row in rows if isinstance(row, dict)]))
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 def flatten(row: dict, prefix: str = "") -> dict:
@@ -46,15 +42,6 @@ def _in_words(item) -> str:
     if isinstance(item, dict):
         return " ".join(str(part) for part in item.values())
     return str(item)
-
-
-def csv_lines(rows, header=None):
-    writer = csv.writer(_Echo())
-    for index, row in enumerate(rows):
-        if index == 0:
-            header = header or list(row)
-            yield writer.writerow(header)
-        yield writer.writerow([row.get(column, "") for column in header])
 
 
 class CSVListMixin:

@@ -9,7 +9,12 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from agreements.models.dates import DUE_SOON_DAYS, STALE_AFTER_DAYS, today
+from agreements.models.dates import (
+    DUE_SOON_DAYS,
+    STALE_AFTER_DAYS,
+    today,
+    validate_not_too_late,
+)
 from agreements.models.instruments import Instrument
 from agreements.models.meetings import Meeting
 from agreements.models.orderings import FOLLOW_UP_ORDERINGS, ordering_indexes
@@ -138,8 +143,10 @@ class FollowUpAction(models.Model):
         blank=True,
         related_name="actions",
     )
-    agreed_on = models.DateField(default=today, help_text="When it was promised.")
-    due_on = models.DateField(null=True, blank=True)
+    agreed_on = models.DateField(
+        default=today, help_text="When it was promised.", validators=[validate_not_too_late]
+    )
+    due_on = models.DateField(null=True, blank=True, validators=[validate_not_too_late])
     status = models.CharField(max_length=20, choices=Status, default=Status.PLANNED, editable=False)
     result_instrument = models.ForeignKey(
         Instrument,
@@ -227,7 +234,7 @@ class ActionUpdate(models.Model):
     """A dated note of progress on a follow-up, possibly changing its status."""
 
     action = models.ForeignKey(FollowUpAction, on_delete=models.CASCADE, related_name="updates")
-    happened_on = models.DateField(default=today)
+    happened_on = models.DateField(default=today, validators=[validate_not_too_late])
     note = models.TextField()
     from_status = models.CharField(max_length=20, choices=FollowUpAction.Status, blank=True)
     to_status = models.CharField(

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import F, Q
 
+from agreements.models.dates import validate_not_too_late
 from agreements.models.reference import Source, State
 
 
@@ -20,8 +21,8 @@ class Indicator(models.Model):
     state_a = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
     state_b = models.ForeignKey(State, on_delete=models.PROTECT, related_name="+")
     metric = models.CharField(max_length=30, choices=Metric)
-    period_start = models.DateField()
-    period_end = models.DateField()
+    period_start = models.DateField(validators=[validate_not_too_late])
+    period_end = models.DateField(validators=[validate_not_too_late])
     value = models.DecimalField(max_digits=20, decimal_places=4)
     unit = models.CharField(max_length=40, help_text="For example 'USD million'.")
     note = models.TextField(blank=True)

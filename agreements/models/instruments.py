@@ -11,7 +11,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from agreements.models.dates import today
+from agreements.models.dates import today, validate_not_too_late
 from agreements.models.meetings import Meeting
 from agreements.models.orderings import INSTRUMENT_ORDERINGS, ordering_indexes
 from agreements.models.reference import (
@@ -176,7 +176,10 @@ class Instrument(models.Model):
         help_text="N, for 'the first day of the Nth month after the last notification'.",
     )
     entry_into_force_date = models.DateField(
-        null=True, blank=True, help_text="For 'on a fixed date'."
+        null=True,
+        blank=True,
+        help_text="For 'on a fixed date'.",
+        validators=[validate_not_too_late],
     )
     duration_years = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Leave empty for an indefinite duration."
@@ -361,7 +364,7 @@ class PartyAction(models.Model):
     )
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="party_actions")
     action = models.CharField(max_length=30, choices=Action)
-    taken_on = models.DateField()
+    taken_on = models.DateField(validators=[validate_not_too_late])
     reference = models.CharField(
         max_length=200, blank=True, help_text="For example the number of the note verbale."
     )
@@ -499,7 +502,7 @@ class StatusChange(models.Model):
     )
     from_status = models.CharField(max_length=30, choices=Instrument.Status, blank=True)
     to_status = models.CharField(max_length=30, choices=Instrument.Status)
-    happened_on = models.DateField()
+    happened_on = models.DateField(validators=[validate_not_too_late])
     termination_type = models.CharField(
         max_length=20, choices=Instrument.TerminationType, blank=True
     )

@@ -4,6 +4,7 @@ agreed and follow-ups promised."""
 from django.db import models
 from django.db.models import F, Q
 
+from agreements.models.dates import validate_not_too_late
 from agreements.models.orderings import MEETING_ORDERINGS, ordering_indexes
 from agreements.models.reference import Organization, Person, Sector, Source, State, ordered_pair
 
@@ -51,8 +52,8 @@ class Meeting(models.Model):
         help_text="The recurring series this meeting is a round of.",
     )
     status = models.CharField(max_length=20, choices=Status, default=Status.HELD)
-    starts_on = models.DateField(null=True, blank=True)
-    ends_on = models.DateField(null=True, blank=True)
+    starts_on = models.DateField(null=True, blank=True, validators=[validate_not_too_late])
+    ends_on = models.DateField(null=True, blank=True, validators=[validate_not_too_late])
     place = models.CharField(max_length=200, blank=True)
     host = models.ForeignKey(
         State, on_delete=models.PROTECT, related_name="hosted_meetings", null=True, blank=True

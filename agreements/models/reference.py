@@ -4,6 +4,8 @@ and the sources of every fact."""
 from django.conf import settings
 from django.db import models
 
+from agreements.models.dates import validate_not_too_late
+
 
 def ordered_pair(code_a: str, code_b: str) -> tuple[str, str]:
     """A pair of state codes as the pair rows store it, in either order given: ("IL", "KZ")."""
@@ -117,7 +119,7 @@ class Source(models.Model):
     title = models.CharField(max_length=300)
     url = models.URLField(max_length=500, blank=True, verbose_name="URL")
     publisher = models.CharField(max_length=200, blank=True)
-    published_on = models.DateField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True, validators=[validate_not_too_late])
     excerpt = models.TextField(blank=True)
 
     class Meta:

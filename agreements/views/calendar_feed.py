@@ -24,7 +24,8 @@ def calendar_feed(request, token, pair=None):
     meetings, actions = calendar.feed_items(codes)
     name = f"Bilateral {pair_name(*states)}" if codes else "Bilateral"
     response = HttpResponse(
-        calendar.build_calendar(meetings, actions, name=name), content_type="text/calendar"
+        calendar.build_calendar(meetings, actions, name=name),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'inline; filename="{(pair or "bilateral").upper()}.ics"'
     return response

@@ -6,8 +6,8 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from agreements.api.csv_export import csv_lines
 from agreements.coverage import LEVEL_LABELS, coverage_grid, grid_csv_header, grid_csv_rows
+from agreements.csv_rows import csv_lines
 from agreements.models import State
 
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError
 
-from agreements.api.csv_export import csv_lines
 from agreements.api.pagination import CappedCountPaginator
+from agreements.csv_rows import csv_lines
 from agreements.filters import FollowUpBoardFilter
 from agreements.models import (
     DUE_SOON_DAYS,
