@@ -129,7 +129,8 @@ def test_update_offers_only_the_moves_the_lifecycle_allows(promise, client_as):
         ({"note": "  "}, "note", "Say what happened."),
         ({"note": ""}, "note", "Say what happened."),
         (
-            {"happened_on": (today() + days(1)).isoformat()},
+            # Far enough ahead to stay in the future if the run crosses midnight.
+            {"happened_on": (today() + days(30)).isoformat()},
             "happened_on",
             "That date is in the future: record it once it has happened.",
         ),

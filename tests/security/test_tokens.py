@@ -59,7 +59,7 @@ def test_migration_replaces_recorded_key_prefixes_with_token_ids(db):
         "deleted": Context.objects.create(id=_uuid(2), metadata={"token": "0123456789abcde"}),
         "none": Context.objects.create(id=_uuid(3), metadata={"user": 1}),
     }
-    migration = importlib.import_module("agreements.migrations.0022_hardening")
+    migration = importlib.import_module("agreements.migrations.0023_hardening")
 
     migration.token_ids_for_key_prefixes(apps, None)
 
