@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from agreements.models import Indicator
+from agreements.models.reference import pair_name
 
 
 @admin.register(Indicator)
@@ -15,4 +16,4 @@ class IndicatorAdmin(admin.ModelAdmin):
 
     @admin.display(description="pair")
     def pair(self, indicator):
-        return f"{indicator.state_a.name}–{indicator.state_b.name}"
+        return pair_name(indicator.state_a, indicator.state_b)
