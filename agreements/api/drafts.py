@@ -4,10 +4,11 @@ nothing; analysts only, since only they can record what it proposes."""
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agreements.api.parsers import JSONParser  # nesting bounded, as everywhere
 from agreements.intake.reports import ReportRefused, draft_report
 from agreements.models import Instrument
 

@@ -1,5 +1,6 @@
 """`/api/v1/radar/`: the radar's items (agreements/radar.py) for programs, read-only."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -65,6 +66,13 @@ RADAR_ITEM = inline_serializer(
 )
 
 
+class OneObjectSchema(AutoSchema):
+    """The radar's `list` answers one object (the date, the count, the items), not an array."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class RadarViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """What is stuck, what falls due and what may be closed, most pressing rule first. The whole
     radar in one answer (no pages): it lists exceptions, not the register."""
@@ -74,6 +82,7 @@ class RadarViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filter_backends = []
     permission_classes = [MayReadInstruments]
     pagination_class = None
+    schema = OneObjectSchema()
 
     @extend_schema(
         responses=inline_serializer(

@@ -401,8 +401,8 @@ class MeetingSeriesSerializer(CleanModelSerializer):
 
     state_a = StateCodeField()
     state_b = StateCodeField()
-    last_held_on = serializers.DateField(read_only=True)
-    last_round = serializers.IntegerField(read_only=True)
+    last_held_on = serializers.DateField(read_only=True, allow_null=True, default=None)
+    last_round = serializers.IntegerField(read_only=True, allow_null=True, default=None)
     next_due_on = serializers.SerializerMethodField()
     is_overdue = serializers.SerializerMethodField()
 
