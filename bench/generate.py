@@ -85,7 +85,7 @@ def generate(instruments: int) -> None:
             INSERT INTO agreements_instrument (
                 id, title, short_title, kind, is_binding, level, status, signed_on,
                 signature_place, in_force_on, entry_into_force_rule, renews_tacitly, notes,
-                created_at, updated_at)
+                reference, created_at, updated_at)
             SELECT g,
                    'Agreement on ' || (%(topics)s::text[])[1 + g %% 10] || ' no. ' || g,
                    '', (%(kinds)s::text[])[1 + g %% 6], true, 'government',
@@ -96,6 +96,7 @@ def generate(instruments: int) -> None:
                    '', false,
                    'Synthetic instrument for the benchmark; '
                        || (%(topics)s::text[])[1 + (g / 7) %% 10],
+                   '',
                    now() - make_interval(days => g %% 3000), now() - make_interval(days => g %% 900)
             FROM generate_series(1, %(n)s) g
             """,
