@@ -1,5 +1,5 @@
-"""What several admins share: list filters, the base for lists with long titles, and the
-helpers that show a service's refusal on a form."""
+"""What several admins share: list filters, the base for lists with long titles, a read-only
+inline, and the helpers that show a service's refusal on a form."""
 
 from django import forms
 from django.contrib import admin
@@ -95,6 +95,22 @@ class LongTitlesAdmin(admin.ModelAdmin):
         if db_field.name == "title":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 90})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown on another object's page, changed only on their own pages."""
+
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def add_errors(form, error: ValidationError) -> None:

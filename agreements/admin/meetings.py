@@ -2,28 +2,17 @@
 
 from django.contrib import admin
 
-from agreements.admin.common import LongTitlesAdmin, MeetingStateFilter, year_filter
+from agreements.admin.common import LongTitlesAdmin, MeetingStateFilter, ReadOnlyInline, year_filter
 from agreements.models import FollowUpAction, Instrument, Meeting, MeetingSeries, today
 from agreements.series import series_state, series_with_rounds
 
 
-class SignedInstrumentInline(admin.TabularInline):
+class SignedInstrumentInline(ReadOnlyInline):
     model = Instrument
     fk_name = "meeting"
-    extra = 0
     fields = ["title", "kind", "status_label"]
     readonly_fields = fields
-    show_change_link = True
     verbose_name_plural = "instruments signed or agreed here"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="status")
     def status_label(self, instrument):
@@ -73,23 +62,12 @@ class MeetingAdmin(LongTitlesAdmin):
     ]
 
 
-class RoundInline(admin.TabularInline):
+class RoundInline(ReadOnlyInline):
     model = Meeting
     fk_name = "series"
-    extra = 0
     fields = ["title", "round_number", "starts_on", "status"]
     readonly_fields = fields
-    show_change_link = True
     verbose_name_plural = "rounds (record a round as a meeting, choosing this series)"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MeetingSeries)
