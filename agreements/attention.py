@@ -27,16 +27,8 @@ from agreements.models.reference import ordered_pair
 
 # Signed (or applied) and not yet in force: waiting on a party's step or on the date its rule sets.
 WAITING_STATUSES = (str(Instrument.Status.SIGNED), str(Instrument.Status.PROVISIONALLY_APPLIED))
-# The road from intent to in force, in the order the line reads it.
-ROAD = [
-    Instrument.Status.PROPOSED,
-    Instrument.Status.UNDER_NEGOTIATION,
-    Instrument.Status.TEXT_AGREED,
-    Instrument.Status.SIGNED,
-    Instrument.Status.PROVISIONALLY_APPLIED,
-    Instrument.Status.IN_FORCE,
-    Instrument.Status.SUSPENDED,
-]
+# The line reads the road, then what is suspended (terminated and abandoned need no one).
+ROAD = [*Instrument.ROAD, Instrument.Status.SUSPENDED]
 
 
 @dataclass

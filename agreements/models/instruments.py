@@ -102,6 +102,15 @@ class Instrument(models.Model):
     # The one map of allowed status changes. Steps may be skipped where the world skips them
     # (a memorandum signed and in effect the same day), but nothing is in force unsigned, and
     # `abandoned` is only for intent that never became a signed text.
+    # The road from intent to in force, in order; suspended, terminated and abandoned are off it.
+    ROAD = [
+        Status.PROPOSED,
+        Status.UNDER_NEGOTIATION,
+        Status.TEXT_AGREED,
+        Status.SIGNED,
+        Status.PROVISIONALLY_APPLIED,
+        Status.IN_FORCE,
+    ]
     TRANSITIONS = {
         Status.PROPOSED: [
             Status.UNDER_NEGOTIATION,

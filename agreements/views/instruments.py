@@ -13,16 +13,6 @@ from agreements.models import (
     StatusChange,
 )
 
-# The road from intent to in force, as the stepper draws it; the ends off it are added when reached.
-LIFECYCLE = [
-    Instrument.Status.PROPOSED,
-    Instrument.Status.UNDER_NEGOTIATION,
-    Instrument.Status.TEXT_AGREED,
-    Instrument.Status.SIGNED,
-    Instrument.Status.PROVISIONALLY_APPLIED,
-    Instrument.Status.IN_FORCE,
-]
-
 
 @require_safe
 @login_required
@@ -72,7 +62,7 @@ def _lifecycle_steps(instrument: Instrument) -> list[dict]:
     for change in instrument.status_changes.all():
         reached[change.to_status] = change  # the latest entry to each status counts
     current = Instrument.Status(instrument.status)
-    stages = list(LIFECYCLE)
+    stages = list(Instrument.ROAD)  # the ends off it are added when reached
     if current not in stages:
         stages.append(current)  # suspended, terminated or abandoned
     position = stages.index(current)
