@@ -227,11 +227,14 @@ REST_FRAMEWORK = {
         "agreements.api.ordering.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "agreements.api.pagination.PageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "agreements.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "agreements.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     # Programs send JSON; the browsable forms of DRF are not offered.
     "DEFAULT_PARSER_CLASSES": ["agreements.api.parsers.JSONParser"],
+    # JSON out (and CSV on the lists): the schema's `format` lists exactly these, and any other
+    # `?format=` (DRF's browsable `api` included) answers 404.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Per user (or per address, for anonymous requests and for failed tokens): enough for a
     # program syncing the data, too little for guessing.
     "DEFAULT_THROTTLE_CLASSES": [

@@ -374,10 +374,14 @@ def test_bad_filters_answer_400(db, consumer, query, errors):
     assert (response.status_code, response.json()) == (400, errors)
 
 
-def test_page_size_is_capped(world, consumer):
+def test_a_page_size_above_the_maximum_answers_400_naming_it(world, consumer):
+    # It used to be cut to 500 quietly: a program would take that page for all there is.
     response = consumer.get("/api/v1/instruments/?page_size=100000")
 
-    assert (response.status_code, response.json()["count"]) == (200, 3)
+    assert (response.status_code, response.json()) == (
+        400,
+        {"page_size": "Give a whole number from 1 to 500."},
+    )
 
 
 @pytest.mark.parametrize("rows", [1, 3])
