@@ -223,7 +223,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["agreements.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "agreements.api.filtering.FilterBackend",
         "agreements.api.ordering.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "agreements.api.pagination.PageNumberPagination",
@@ -275,7 +275,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "agreements.models.Meeting.Kind",
         "InstrumentKindEnum": "agreements.models.Instrument.Kind",
         "FollowUpStatusEnum": "agreements.models.FollowUpAction.Status",
-        "StateCodeEnum": "agreements.api.schema.STATE_CODES",
+        "StateCodeEnum": "agreements.lists.pairs.STATE_CODES",
     },
 }
 

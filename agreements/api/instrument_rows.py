@@ -18,8 +18,8 @@ from django.db.models import BigIntegerField, CharField, JSONField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from agreements.entry_into_force import project_terms
 from agreements.models import Instrument, PartyAction, State
+from agreements.models.entry_into_force import project_terms
 
 COLUMNS = [
     "id",

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from agreements import services
 from agreements.api.errors import as_api_error
-from agreements.api.schema import PAIR, STATE_CODE
+from agreements.lists.pairs import PAIR, STATE_CODE, pair_of_codes
 from agreements.models import (
     ActionUpdate,
     FollowUpAction,
@@ -54,7 +54,14 @@ class StateCodeField(serializers.SlugRelatedField):
 
 @extend_schema_field(PAIR)
 class PairField(serializers.CharField):
-    """Two state codes joined by a hyphen: KZ-IL."""
+    """Two state codes joined by a hyphen, either order: KZ-IL (`lists.pairs.pair_of_codes`);
+    its value is a `lists.pairs.Pair`."""
+
+    def to_internal_value(self, data):
+        try:
+            return pair_of_codes(super().to_internal_value(data))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
 
 class SectorSlugField(serializers.SlugRelatedField):
@@ -548,16 +555,7 @@ class IndicatorSerializer(CleanModelSerializer):
         ]
         validators = []
 
-    def validate_pair(self, value):
-        codes = value.upper().split("-")
-        states = {state.code: state for state in State.objects.filter(code__in=codes)}
-        if len(codes) != 2 or any(code not in states for code in codes):
-            raise serializers.ValidationError(
-                "Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."
-            )
-        return states[codes[0]], states[codes[1]]
-
     def validate(self, attrs):
         if "pair" in attrs:
-            attrs["state_a"], attrs["state_b"] = attrs.pop("pair")
+            attrs["state_a"], attrs["state_b"] = attrs.pop("pair").states
         return attrs

@@ -12,6 +12,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from agreements.models.dates import today, validate_not_too_late
+from agreements.models.entry_into_force import (
+    NOTIFICATION_RULES,
+    EntryIntoForceRule,
+    Projection,
+    project_terms,
+)
 from agreements.models.meetings import Meeting
 from agreements.models.orderings import INSTRUMENT_ORDERINGS, ordering_indexes
 from agreements.models.reference import (
@@ -134,17 +140,7 @@ class Instrument(models.Model):
         REPLACED = "replaced", "Replaced"
         MUTUAL_CONSENT = "mutual_consent", "By mutual consent"
 
-    class EntryIntoForceRule(models.TextChoices):
-        ON_SIGNATURE = "on_signature", "On signature"
-        FIXED_DATE = "fixed_date", "On a fixed date"
-        DAYS_AFTER_LAST_NOTIFICATION = (
-            "days_after_last_notification",
-            "N days after the last notification",
-        )
-        FIRST_DAY_OF_MONTH_AFTER_LAST_NOTIFICATION = (
-            "first_day_of_month_after_last_notification",
-            "First day of the Nth month after the last notification",
-        )
+    EntryIntoForceRule = EntryIntoForceRule
 
     reference = models.CharField(
         max_length=100,
@@ -300,12 +296,27 @@ class Instrument(models.Model):
     def allowed_transitions(self) -> list:
         return list(self.TRANSITIONS[self.Status(self.status)])
 
-    def entry_into_force(self):
+    def entry_into_force(self) -> Projection:
         """The projected entry-into-force date and the steps still missing (see
-        `entry_into_force.py`); reads the parties and party actions, prefetched or not."""
-        from agreements.entry_into_force import project
-
-        return project(self)
+        `models/entry_into_force.py`); reads the parties and party actions, prefetched or not, only
+        when the rule waits for notifications."""
+        parties, notified_on = [], {}
+        if self.entry_into_force_rule in NOTIFICATION_RULES:
+            parties = [(party.state_id, party.state.name) for party in self.parties.all()]
+            notified_on = {
+                action.state_id: action.taken_on
+                for action in self.party_actions.all()
+                if action.action == PartyAction.Action.NOTIFICATION
+            }
+        return project_terms(
+            rule=self.entry_into_force_rule,
+            signed_on=self.signed_on,
+            fixed_on=self.entry_into_force_date,
+            days=self.entry_into_force_days,
+            months=self.entry_into_force_months,
+            parties=parties,
+            notified_on=notified_on,
+        )
 
     @property
     def projected_in_force_on(self):

@@ -175,26 +175,8 @@ class FollowUpPair(PairRow):
 
 
 DERIVED_MODELS = [InstrumentPair, InstrumentPairCount, MeetingPair, FollowUpPair, FollowUpPairCount]
+# Each list's pair rows: as many as the list filtered by a pair (`lists.paging.rows_to_count`).
 PAIR_ROWS = {Instrument: InstrumentPair, Meeting: MeetingPair, FollowUpAction: FollowUpPair}
-# Query parameters that change neither which rows a list holds nor how many.
-LAYOUT_PARAMETERS = {"page", "page_size", "ordering", "format"}
-
-
-def pair_rows_for_list(model, values):
-    """For a list of `model` filtered by nothing but a pair, that pair's rows: as many as the
-    list's, and cheaper to count. Otherwise None.
-
-    `values`: the list's query parameters or its filter form's cleaned data, name → value. Empty
-    values are no filter, as for the filters themselves, which have already refused a bad pair."""
-    given = {
-        name: value
-        for name, value in values.items()
-        if name not in LAYOUT_PARAMETERS and value not in (None, "", [])
-    }
-    codes = str(given.get("pair", "")).split("-")
-    if model not in PAIR_ROWS or set(given) != {"pair"} or len(codes) != 2:
-        return None
-    return PAIR_ROWS[model].objects.of(*codes)
 
 
 def refresh_all() -> None:

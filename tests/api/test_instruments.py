@@ -355,11 +355,20 @@ def test_instrument_filters(world, consumer, query, expected):
     [
         (
             "pair=KZ",
-            {"pair": "Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."},
+            {"pair": ["Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."]},
         ),
         (
             "pair=KZ-QQ",
-            {"pair": "Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."},
+            {"pair": ["Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."]},
+        ),
+        (
+            "pair=",
+            {
+                "pair": [
+                    "Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL. "
+                    "An empty pair is not one."
+                ]
+            },
         ),
         (
             "status=great",
