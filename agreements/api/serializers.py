@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from agreements import services
 from agreements.api.errors import as_api_error
+from agreements.api.instrument_rows import instrument_data, instrument_rows
 from agreements.lists.pairs import PAIR, STATE_CODE, pair_of_codes
 from agreements.models import (
     ActionUpdate,
@@ -174,11 +175,6 @@ class EntryIntoForceRuleSerializer(serializers.Serializer):
     )
     date = serializers.DateField(source="entry_into_force_date", required=False, allow_null=True)
 
-    def to_representation(self, instrument):
-        if not instrument.entry_into_force_rule:
-            return None
-        return super().to_representation(instrument)
-
     def to_internal_value(self, data):
         # A rule given is the whole rule: what it does not name is cleared.
         values = super().to_internal_value(data)
@@ -191,9 +187,6 @@ class PartyCodesField(serializers.ListField):
     """The parties as a list of state codes."""
 
     child = StateCodeField()
-
-    def to_representation(self, parties):
-        return [party.state_id for party in parties.all()]
 
 
 class InstrumentLinkSerializer(serializers.Serializer):
@@ -227,8 +220,8 @@ class InstrumentSerializer(CleanModelSerializer):
         "a list given replaces the whole list. The target's links to this one are its own.",
     )
     status_label = serializers.CharField(read_only=True)
-    projected_in_force_on = serializers.SerializerMethodField()
-    missing_steps = serializers.SerializerMethodField()
+    projected_in_force_on = serializers.DateField(read_only=True, allow_null=True)
+    missing_steps = serializers.ListField(child=serializers.CharField(), read_only=True)
     intent_stated_on = serializers.DateField(
         write_only=True,
         required=False,
@@ -271,21 +264,14 @@ class InstrumentSerializer(CleanModelSerializer):
         # The model's named constraint answers a repeated reference, in its words.
         extra_kwargs = {"reference": {"validators": []}}
 
-    @extend_schema_field(serializers.DateField(allow_null=True))
-    def get_projected_in_force_on(self, instrument):
-        return instrument.projected_in_force_on
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_missing_steps(self, instrument):
-        return instrument.missing_steps
-
     def to_representation(self, instrument):
-        data = super().to_representation(instrument)
-        as_of = getattr(instrument, "status_as_of", None)
-        if as_of:
-            # Asked for a past day (?as_of=): the status then, in the same words as now.
-            data["status"] = as_of
-            data["status_label"] = Instrument.status_label_for(as_of, instrument.is_binding)
+        """The instrument as the list shows it (`instrument_rows`), read again as one row: one
+        representation for the list, the detail, the answers to writes and the CSV. The fields
+        above parse a write and describe the answer in the schema; they build no output."""
+        row = instrument_rows(Instrument.objects.filter(pk=instrument.pk)).get()
+        # Asked for a past day (?as_of=): the view's queryset gave the status then.
+        row["status_as_of"] = getattr(instrument, "status_as_of", None)
+        [data] = instrument_data([row])
         return data
 
     def validate_parties(self, states):
