@@ -194,7 +194,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='instrument',
-            trigger=pgtrigger.compiler.Trigger(name='pair_columns', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."signed_on" IS DISTINCT FROM (NEW."signed_on") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."title" IS DISTINCT FROM (NEW."title"))', func='\n        UPDATE agreements_instrumentpair\n        SET status = NEW.status, signed_on = NEW.signed_on, title = NEW.title\n        WHERE instrument_id = NEW.id;\n        RETURN NULL;\n        ', hash='d203f4756d668eb22007460d7e3032b1a7c15133', operation='UPDATE', pgid='pgtrigger_pair_columns_b2ac5', table='agreements_instrument', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='pair_columns', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."signed_on" IS DISTINCT FROM (NEW."signed_on") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."title" IS DISTINCT FROM (NEW."title"))', func='UPDATE agreements_instrumentpair SET status = NEW.status, signed_on = NEW.signed_on, title = NEW.title WHERE instrument_id = NEW.id; RETURN NULL;', hash='34297befb9ff2481d400ee13eb050809356d211c', operation='UPDATE', pgid='pgtrigger_pair_columns_b2ac5', table='agreements_instrument', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='instrumentpair',
@@ -214,7 +214,7 @@ class Migration(migrations.Migration):
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='meeting',
-            trigger=pgtrigger.compiler.Trigger(name='pair_columns', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."starts_on" IS DISTINCT FROM (NEW."starts_on"))', func='\n        UPDATE agreements_meetingpair SET starts_on = NEW.starts_on WHERE meeting_id = NEW.id;\n        RETURN NULL;\n        ', hash='a5e1d71d6260f452c61752cfbc281ecada1630b7', operation='UPDATE', pgid='pgtrigger_pair_columns_79b19', table='agreements_meeting', when='AFTER')),
+            trigger=pgtrigger.compiler.Trigger(name='pair_columns', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."starts_on" IS DISTINCT FROM (NEW."starts_on"))', func='UPDATE agreements_meetingpair SET starts_on = NEW.starts_on WHERE meeting_id = NEW.id; RETURN NULL;', hash='b33c8fea6a1c7906aad626b92d3d230bae5964a5', operation='UPDATE', pgid='pgtrigger_pair_columns_79b19', table='agreements_meeting', when='AFTER')),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='meetingstates',

@@ -288,32 +288,30 @@ pgtrigger.register(
     )
 )(MeetingStates)
 
-# The columns the pair rows copy, copied again when they change.
-pgtrigger.register(
-    pgtrigger.Trigger(
+
+def copying_columns(*, pair_table: str, key: str, columns: list[str]):
+    """A row trigger that copies `columns`, when one of them changes, to the object's pair rows
+    (`key` = its id)."""
+    assignments = ", ".join(f"{column} = NEW.{column}" for column in columns)
+    return pgtrigger.Trigger(
         name="pair_columns",
         when=pgtrigger.After,
         operation=pgtrigger.Update,
-        condition=pgtrigger.AnyChange("status", "signed_on", "title"),
-        func="""
-        UPDATE agreements_instrumentpair
-        SET status = NEW.status, signed_on = NEW.signed_on, title = NEW.title
-        WHERE instrument_id = NEW.id;
-        RETURN NULL;
-        """,
+        condition=pgtrigger.AnyChange(*columns),
+        func=f"UPDATE {pair_table} SET {assignments} WHERE {key} = NEW.id; RETURN NULL;",
+    )
+
+
+# The columns the pair rows copy, copied again when they change.
+pgtrigger.register(
+    copying_columns(
+        pair_table="agreements_instrumentpair",
+        key="instrument_id",
+        columns=["status", "signed_on", "title"],
     )
 )(Instrument)
 pgtrigger.register(
-    pgtrigger.Trigger(
-        name="pair_columns",
-        when=pgtrigger.After,
-        operation=pgtrigger.Update,
-        condition=pgtrigger.AnyChange("starts_on"),
-        func="""
-        UPDATE agreements_meetingpair SET starts_on = NEW.starts_on WHERE meeting_id = NEW.id;
-        RETURN NULL;
-        """,
-    )
+    copying_columns(pair_table="agreements_meetingpair", key="meeting_id", columns=["starts_on"])
 )(Meeting)
 
 # A follow-up's rows follow its origins and copy what the board shows; who answers for it makes
