@@ -74,8 +74,8 @@ PARTY_TWICE = "A state can be a party only once."
 
 def validate_parties(states: Iterable) -> None:
     """The parties rule, in the words every door answers with (the admin's parties, the API, the
-    services): each state once, and at least two of them. The database holds the second too, at
-    commit (migration 0003)."""
+    services): each state once, and at least two of them. The database holds both too (a unique
+    constraint, and a trigger checked at commit: `models/instruments.py`)."""
     states = list(states)
     if len(set(states)) != len(states):
         raise ValidationError({"parties": PARTY_TWICE})

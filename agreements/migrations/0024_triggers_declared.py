@@ -1,6 +1,7 @@
 """The triggers that keep the pair rows and their counts, declared beside their models
 (`agreements/models/pairs.py`) and installed by django-pgtrigger, in place of the hand-written ones
-of migrations 0013, 0015 and 0018. Same events, same conditions, same statements: the rows they
+of migrations 0013, 0015 and 0018; and so the two-parties constraint trigger of migration 0003
+(`agreements/models/instruments.py`). Same events, same conditions, same statements: the rows they
 keep are already right, so nothing is rebuilt. The functions that rewrite one object's rows
 (`agreements_refresh_instrument_pairs(id)`…) and rebuild them all stay as those migrations made
 them; only the trigger functions go."""
@@ -28,9 +29,12 @@ DROP FUNCTION agreements_party_pairs(), agreements_meeting_state_pairs(),
     agreements_instrument_pair_columns(), agreements_meeting_pair_columns(),
     agreements_action_pairs(), agreements_count_instrument_pairs(),
     agreements_count_follow_up_pairs();
+DROP TRIGGER agreements_instrumentparty_two_parties ON agreements_instrumentparty;
+DROP TRIGGER agreements_instrument_two_parties ON agreements_instrument;
+DROP FUNCTION agreements_instrument_has_two_parties();
 """
 
-# Going back: the hand-written triggers as migration 0018 left them (the declared ones are removed
+# Going back: the hand-written triggers as migrations 0003 and 0018 left them (the declared ones are removed
 # first, by the operations below run backwards).
 RESTORE_HAND_WRITTEN = """
 CREATE FUNCTION agreements_party_pairs() RETURNS trigger AS $$
@@ -161,6 +165,34 @@ FOR EACH STATEMENT EXECUTE FUNCTION agreements_count_follow_up_pairs();
 CREATE TRIGGER agreements_count_deleted_action_pairs AFTER DELETE ON agreements_followuppair
 REFERENCING OLD TABLE AS old_rows
 FOR EACH STATEMENT EXECUTE FUNCTION agreements_count_follow_up_pairs();
+
+CREATE FUNCTION agreements_instrument_has_two_parties() RETURNS trigger AS $$
+DECLARE
+    checked_id bigint;
+BEGIN
+    IF TG_TABLE_NAME = 'agreements_instrument' THEN
+        checked_id := NEW.id;
+    ELSE
+        checked_id := OLD.instrument_id;
+    END IF;
+    IF EXISTS (SELECT 1 FROM agreements_instrument WHERE id = checked_id)
+       AND (SELECT count(*) FROM agreements_instrumentparty WHERE instrument_id = checked_id) < 2
+    THEN
+        RAISE EXCEPTION 'An instrument needs at least two parties (instrument %).', checked_id
+            USING ERRCODE = 'check_violation',
+                  CONSTRAINT = 'agreements_instrument_two_parties';
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+CREATE CONSTRAINT TRIGGER agreements_instrument_two_parties
+    AFTER INSERT ON agreements_instrument
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION agreements_instrument_has_two_parties();
+CREATE CONSTRAINT TRIGGER agreements_instrumentparty_two_parties
+    AFTER UPDATE OR DELETE ON agreements_instrumentparty
+    DEFERRABLE INITIALLY DEFERRED
+    FOR EACH ROW EXECUTE FUNCTION agreements_instrument_has_two_parties();
 """
 
 
@@ -219,5 +251,13 @@ class Migration(migrations.Migration):
         pgtrigger.migrations.AddTrigger(
             model_name='meetingstates',
             trigger=pgtrigger.compiler.Trigger(name='pairs_from_meeting_states', sql=pgtrigger.compiler.UpsertTriggerSql(func="\n        IF TG_OP <> 'INSERT' THEN\n            PERFORM agreements_refresh_meeting_pairs(OLD.meeting_id);\n        END IF;\n        IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.meeting_id <> OLD.meeting_id) THEN\n            PERFORM agreements_refresh_meeting_pairs(NEW.meeting_id);\n        END IF;\n        RETURN NULL;\n        ", hash='225435787aeb23010e530f617f4cc1fbcd19a7e3', operation='INSERT OR DELETE OR UPDATE', pgid='pgtrigger_pairs_from_meeting_states_d7fde', table='agreements_meeting_states', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='instrument',
+            trigger=pgtrigger.compiler.Trigger(name='two_parties', sql=pgtrigger.compiler.UpsertTriggerSql(constraint='CONSTRAINT', func="\n        IF EXISTS (SELECT 1 FROM agreements_instrument WHERE id = NEW.id)\n           AND (SELECT count(*) FROM agreements_instrumentparty\n                WHERE instrument_id = NEW.id) < 2\n        THEN\n            RAISE EXCEPTION 'An instrument needs at least two parties (instrument %).',\n                NEW.id\n                USING ERRCODE = 'check_violation',\n                      CONSTRAINT = 'agreements_instrument_two_parties';\n        END IF;\n        RETURN NULL;\n        ", hash='35dc62eccdf0487cc13b7e16dca6cfd79cd94d8b', operation='INSERT', pgid='pgtrigger_two_parties_a120e', table='agreements_instrument', timing='DEFERRABLE INITIALLY DEFERRED', when='AFTER')),
+        ),
+        pgtrigger.migrations.AddTrigger(
+            model_name='instrumentparty',
+            trigger=pgtrigger.compiler.Trigger(name='two_parties', sql=pgtrigger.compiler.UpsertTriggerSql(constraint='CONSTRAINT', func="\n        IF EXISTS (SELECT 1 FROM agreements_instrument WHERE id = OLD.instrument_id)\n           AND (SELECT count(*) FROM agreements_instrumentparty\n                WHERE instrument_id = OLD.instrument_id) < 2\n        THEN\n            RAISE EXCEPTION 'An instrument needs at least two parties (instrument %).',\n                OLD.instrument_id\n                USING ERRCODE = 'check_violation',\n                      CONSTRAINT = 'agreements_instrument_two_parties';\n        END IF;\n        RETURN NULL;\n        ", hash='b247cd15df0fe59b2d046fbff3fe7b45ee711a5b', operation='UPDATE OR DELETE', pgid='pgtrigger_two_parties_5e7ea', table='agreements_instrumentparty', timing='DEFERRABLE INITIALLY DEFERRED', when='AFTER')),
         ),
     ]
