@@ -198,7 +198,8 @@ class InstrumentLinkSerializer(serializers.Serializer):
 
 class InstrumentSerializer(CleanModelSerializer):
     binding = serializers.BooleanField(source="is_binding", default=True)
-    parties = PartyCodesField(min_length=2)
+    # The schema says "two or more"; the words are the services' own, as for the rest of the rule.
+    parties = PartyCodesField(min_length=2, error_messages={"min_length": services.TOO_FEW_PARTIES})
     signed_at = serializers.CharField(
         source="signature_place",
         required=False,
@@ -275,8 +276,10 @@ class InstrumentSerializer(CleanModelSerializer):
         return data
 
     def validate_parties(self, states):
-        if len(set(states)) != len(states):
-            raise serializers.ValidationError("A state can be a party only once.")
+        try:
+            services.validate_parties(states)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["parties"]) from None
         return states
 
     def to_internal_value(self, data):
@@ -317,18 +320,18 @@ class InstrumentSerializer(CleanModelSerializer):
     def update(self, instance, validated_data):
         validated_data.pop("intent_stated_on", None)
         parties = validated_data.pop("parties", None)
-        links = validated_data.pop("links", None)
-        with transaction.atomic():
-            instance = super().update(instance, validated_data)
-            try:
-                if parties is not None:
-                    services.instrument_set_parties(instrument=instance, states=parties)
-                if links is not None:
-                    services.instrument_set_links(instrument=instance, links=links)
-                # As in the admin: a rule that now says "already in force" takes effect at once.
-                services.instrument_promote_if_due(instrument=instance)
-            except DjangoValidationError as error:
-                raise as_api_error(error) from None
+        try:
+            services.instrument_update(
+                instrument=instance,
+                parties=None if parties is None else [{"state": state} for state in parties],
+                links=validated_data.pop("links", None),
+                sectors=validated_data.pop("sectors", None),
+                subjects=validated_data.pop("subjects", None),
+                sources=validated_data.pop("sources", None),
+                **validated_data,
+            )
+        except DjangoValidationError as error:
+            raise as_api_error(error) from None
         instance.refresh_from_db()
         return instance
 

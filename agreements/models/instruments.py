@@ -2,6 +2,7 @@
 instruments, and the status history. Statuses and their allowed transitions are written here
 once; `services.py` is the only place that changes them."""
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
@@ -361,6 +362,41 @@ class InstrumentParty(models.Model):
 
     def __str__(self):
         return str(self.state)
+
+
+def two_parties_at_commit(*, operation, instrument_id: str) -> pgtrigger.Trigger:
+    """At commit, an instrument that still exists has at least two parties: a constraint trigger
+    deferred to commit, so that an instrument and its parties are written in one transaction in
+    any order. The services and the admin refuse the same earlier, in their own words
+    (`services.validate_parties`); this is the last word, for raw SQL and bugs."""
+    return pgtrigger.Trigger(
+        name="two_parties",
+        when=pgtrigger.After,
+        operation=operation,
+        timing=pgtrigger.Deferred,
+        func=f"""
+        IF EXISTS (SELECT 1 FROM agreements_instrument WHERE id = {instrument_id})
+           AND (SELECT count(*) FROM agreements_instrumentparty
+                WHERE instrument_id = {instrument_id}) < 2
+        THEN
+            RAISE EXCEPTION 'An instrument needs at least two parties (instrument %).',
+                {instrument_id}
+                USING ERRCODE = 'check_violation',
+                      CONSTRAINT = 'agreements_instrument_two_parties';
+        END IF;
+        RETURN NULL;
+        """,
+    )
+
+
+pgtrigger.register(two_parties_at_commit(operation=pgtrigger.Insert, instrument_id="NEW.id"))(
+    Instrument
+)
+pgtrigger.register(
+    two_parties_at_commit(
+        operation=pgtrigger.Update | pgtrigger.Delete, instrument_id="OLD.instrument_id"
+    )
+)(InstrumentParty)
 
 
 class PartyAction(models.Model):
