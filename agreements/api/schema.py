@@ -11,28 +11,10 @@ per field.
 
 import re
 
-import pycountry
 from drf_spectacular import openapi
 from rest_framework import relations, serializers
 
 from agreements.models.dates import LATEST_DATE
-
-# The states are ISO 3166-1, loaded from pycountry (migration 0002): the schema can list them, so
-# a program (or a fuzzer) knows which codes exist.
-STATE_CODES = sorted(country.alpha_2 for country in pycountry.countries)
-STATE_CODE = {"type": "string", "enum": STATE_CODES, "example": "KZ"}
-# A filter takes a code in either case (kz): its list says so.
-STATE_CODE_ANY_CASE = {
-    "type": "string",
-    "enum": STATE_CODES + [code.lower() for code in STATE_CODES],
-    "example": "KZ",
-}
-_ANY_CODE = "|".join(STATE_CODES)
-PAIR = {
-    "type": "string",
-    "pattern": f"^({_ANY_CODE})-({_ANY_CODE})$",
-    "example": "KZ-IL",
-}
 
 ERRORS = {
     "400": "The request says something the data does not allow; the messages say what, per field.",
