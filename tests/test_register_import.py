@@ -188,8 +188,9 @@ def test_wrong_columns_are_refused_in_words(tmp_path):
         run(path)
 
     assert str(refused.value) == (
-        "The first row must name the columns (see docs/import.md): 'titel' is not a column of "
-        "the register (did you mean 'title'?); the required column(s) title, parties are missing."
+        "The first row must name the columns of a register of instruments (see docs/import.md): "
+        "'titel' is not a column of the register (did you mean 'title'?); the required "
+        "column(s) title, parties are missing."
     )
 
 
@@ -303,7 +304,9 @@ def test_command_dry_run_writes_nothing(tmp_path):
         "import_register", str(write(tmp_path, GOOD)), "--dry-run", stdout=out, stderr=io.StringIO()
     )
 
-    assert out.getvalue() == ("register.csv: read 2 rows; would add 2, change 0, left 0 alone.\n")
+    assert out.getvalue() == (
+        "register.csv: read 2 rows of instruments; would add 2, change 0, left 0 alone.\n"
+    )
     assert Instrument.objects.count() == 0
 
 
@@ -320,7 +323,7 @@ def test_command_refuses_a_file_with_problems(tmp_path):
         "row 4, parties: 'Kazakstan' is not a state — did you mean Kazakhstan?\n"
     )
     assert str(refused.value) == (
-        "register.csv: read 3 rows; would add 2, change 0, left 0 alone; 1 problem. "
+        "register.csv: read 3 rows of instruments; would add 2, change 0, left 0 alone; 1 problem. "
         "Nothing was written."
     )
 
@@ -344,7 +347,7 @@ def test_admin_import_previews_then_imports_on_confirmation(client_as):
 
     assert preview.status_code == 200
     assert preview.context["outcome"].summary == (
-        "register.csv: read 2 rows; would add 2, change 0, left 0 alone."
+        "register.csv: read 2 rows of instruments; would add 2, change 0, left 0 alone."
     )
     assert Instrument.objects.count() == 0
 

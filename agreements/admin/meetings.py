@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from agreements.admin.common import LongTitlesAdmin, MeetingStateFilter, ReadOnlyInline, year_filter
+from agreements.admin.register import RegisterAdmin
 from agreements.models import FollowUpAction, Instrument, Meeting, MeetingSeries, today
 from agreements.series import series_state, series_with_rounds
 
@@ -31,7 +32,8 @@ class OriginatedActionInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(LongTitlesAdmin):
+class MeetingAdmin(RegisterAdmin, LongTitlesAdmin):
+    register_kind = "meetings"
     list_display = ["title", "kind", "round_number", "starts_on", "place", "host", "status"]
     list_filter = [
         "status",
