@@ -450,3 +450,15 @@ def test_audit_trail_names_the_import_of_meetings(tmp_path):
     meeting = Meeting.objects.get(reference="M-1")
 
     assert {event["import_file"] for event in events_of(Meeting, meeting.pk)} == {"meetings.csv"}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_documented_templates_import_cleanly_in_order(settings, file_format):
+    from pathlib import Path
+
+    folder = Path(settings.BASE_DIR) / "docs" / "import"
+    for kind in KINDS:
+        outcome = run(folder / f"{kind}-template.{file_format}")
+
+        assert (outcome.kind, outcome.new, problems(outcome)) == (kind, 2, []), kind
+    assert FollowUpAction.objects.get(reference="FUP-002").origin_meeting.reference == "MTG-001"
