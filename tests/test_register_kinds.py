@@ -289,6 +289,34 @@ def test_export_then_import_into_an_empty_database_round_trips(tmp_path, kind, f
     assert run(exports[kind]).changed == 0
 
 
+@pytest.mark.parametrize("kind", ["organizations", "people", "follow-ups"])
+def test_a_register_of_another_kind_is_refused_on_a_list(client_as, kind):
+    response = client_as("analyst").post(
+        f"/admin/agreements/{LISTS[kind][0]}/import/",
+        {"file": SimpleUploadedFile("m.csv", "\n".join(MEETINGS).encode())},
+    )
+
+    assert response.context["refusal"].startswith(
+        f"m.csv: The first row must name the columns of a register of "
+        f"{KINDS[kind].plural} (see docs/import.md): "
+    )
+    assert Meeting.objects.count() == 0
+
+
+def test_edited_organizations_and_people_update_by_reference(tmp_path):
+    import_all(tmp_path)
+
+    organizations = run(
+        write(tmp_path, [ORGANIZATIONS[0], ORGANIZATIONS[3].replace("agency", "company")])
+    )
+    people = run(write(tmp_path, [PEOPLE[0], PEOPLE[1].replace("ORG-1", "ORG-2")], "p.csv"))
+
+    assert (organizations.changed, people.changed) == (1, 1)
+    assert Organization.objects.get(reference="ORG-3").kind == "company"
+    assert Person.objects.get(reference="P-1").organization.reference == "ORG-2"
+    assert Organization.objects.count() + Person.objects.count() == 5
+
+
 def test_wrong_columns_for_the_list_are_refused(tmp_path):
     with pytest.raises(FileRefused) as refused:
         run(write(tmp_path, ORGANIZATIONS), kind="meetings")
@@ -422,9 +450,10 @@ def test_lists_offer_import_to_analysts_only(client_as, role, offered):
         assert f'href="/admin/agreements/{model}/export/"' in page
 
 
-def test_admin_import_refuses_an_empty_file_and_a_wrong_type(client_as):
+@pytest.mark.parametrize("kind", list(LISTS))
+def test_admin_import_refuses_an_empty_file_and_a_wrong_type(client_as, kind):
     analyst = client_as("analyst")
-    url = "/admin/agreements/meeting/import/"
+    url = f"/admin/agreements/{LISTS[kind][0]}/import/"
 
     empty = analyst.post(url, {"file": SimpleUploadedFile("m.csv", b"")})
     pdf = analyst.post(url, {"file": SimpleUploadedFile("m.csv", b"%PDF-1.4\x00binary")})
