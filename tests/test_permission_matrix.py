@@ -178,13 +178,46 @@ MATRIX = {
     ),
     "admin:autocomplete": ("/admin/autocomplete/", {**READ_ONLY_API, "GET": "LFFFF"}),
     "admin:jsi18n": ("/admin/jsi18n/", {"GET": "LYYYY", "POST": "LMMMM"}),
-    # Importing a register writes instruments: analysts only; exporting it reads them.
+    # Importing a register writes its records: analysts only (managers, who may change
+    # follow-ups, may not add them, so may not import them); exporting it reads them.
     "admin:agreements_instrument_import": (
         "/admin/agreements/instrument/import/",
         {"GET": "LFFYY", "POST": "LFFYY"},
     ),
     "admin:agreements_instrument_export": (
         "/admin/agreements/instrument/export/",
+        {"GET": "LYYYY", "POST": "LMMMM"},
+    ),
+    "admin:agreements_meeting_import": (
+        "/admin/agreements/meeting/import/",
+        {"GET": "LFFYY", "POST": "LFFYY"},
+    ),
+    "admin:agreements_meeting_export": (
+        "/admin/agreements/meeting/export/",
+        {"GET": "LYYYY", "POST": "LMMMM"},
+    ),
+    "admin:agreements_followupaction_import": (
+        "/admin/agreements/followupaction/import/",
+        {"GET": "LFFYY", "POST": "LFFYY"},
+    ),
+    "admin:agreements_followupaction_export": (
+        "/admin/agreements/followupaction/export/",
+        {"GET": "LYYYY", "POST": "LMMMM"},
+    ),
+    "admin:agreements_organization_import": (
+        "/admin/agreements/organization/import/",
+        {"GET": "LFFYY", "POST": "LFFYY"},
+    ),
+    "admin:agreements_organization_export": (
+        "/admin/agreements/organization/export/",
+        {"GET": "LYYYY", "POST": "LMMMM"},
+    ),
+    "admin:agreements_person_import": (
+        "/admin/agreements/person/import/",
+        {"GET": "LFFYY", "POST": "LFFYY"},
+    ),
+    "admin:agreements_person_export": (
+        "/admin/agreements/person/export/",
         {"GET": "LYYYY", "POST": "LMMMM"},
     ),
     "admin:agreements_instrument_transition": (
