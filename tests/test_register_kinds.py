@@ -473,7 +473,7 @@ def test_a_file_over_the_limit_is_refused(tmp_path, settings):
 
 
 def test_audit_trail_names_the_import_of_meetings(tmp_path):
-    from agreements.audit import events_of
+    from agreements.audit_events import events_of
 
     import_all(tmp_path)
     meeting = Meeting.objects.get(reference="M-1")

@@ -1,10 +1,10 @@
 """A register as it goes out: every record of a kind in the columns the import reads, read a
 chunk at a time so that memory stays flat, as CSV (through the one formula-safe writer,
-`agreements.csv_rows`) or Excel."""
+`agreements.lists.csv_file`) or Excel."""
 
 from collections.abc import Iterator
 
-from agreements.csv_rows import csv_lines
+from agreements.lists.csv_file import csv_lines
 from agreements.register.files import write_xlsx
 from agreements.register.kinds import KINDS
 

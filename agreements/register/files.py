@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from agreements.csv_rows import read_cell
+from agreements.lists.csv_file import read_cell
 
 XLSX_MAGIC = b"PK\x03\x04"
 
