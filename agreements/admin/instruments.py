@@ -25,6 +25,7 @@ from agreements.admin.common import (
     raise_on_field,
     year_filter,
 )
+from agreements.admin.documents import DocumentInline
 from agreements.models import (
     Instrument,
     InstrumentLink,
@@ -249,8 +250,14 @@ class InstrumentAdmin(LongTitlesAdmin):
     def get_inlines(self, request, obj):
         if obj is None:
             # Party actions and history need the parties and the instrument to exist first.
-            return [InstrumentPartyInline, InstrumentLinkInline]
-        return [InstrumentPartyInline, PartyActionInline, InstrumentLinkInline, StatusChangeInline]
+            return [InstrumentPartyInline, InstrumentLinkInline, DocumentInline]
+        return [
+            InstrumentPartyInline,
+            PartyActionInline,
+            InstrumentLinkInline,
+            StatusChangeInline,
+            DocumentInline,
+        ]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

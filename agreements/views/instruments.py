@@ -34,6 +34,7 @@ def instrument_detail(request, pk):
             Prefetch("linked_from", InstrumentLink.objects.select_related("instrument")),
             "sources",
             "sectors",
+            "documents",
         ),
         pk=pk,
     )

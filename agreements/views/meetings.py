@@ -25,6 +25,7 @@ def meeting_detail(request, pk):
             "sectors",
             "sources",
             "instruments",
+            "documents",
         ),
         pk=pk,
     )
