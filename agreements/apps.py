@@ -3,6 +3,8 @@ from pghistory.apps import PGHistoryConfig
 
 
 class AgreementsConfig(AppConfig):
+    # The default for "agreements" in INSTALLED_APPS (this module has two configs).
+    default = True
     name = "agreements"
     verbose_name = "Agreements"
     default_auto_field = "django.db.models.BigAutoField"

@@ -92,7 +92,7 @@ class DocumentUploadSerializer(serializers.Serializer):
 
 
 class DocumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
-    queryset = Document.objects.with_uploader()
+    queryset = Document.objects.listed()
     serializer_class = DocumentSerializer
     filterset_class = filters.DocumentFilter
     ordering_fields = ["uploaded_at", "original_name", "size"]

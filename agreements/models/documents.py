@@ -28,8 +28,12 @@ def document_path(document: "Document", filename: str) -> str:
 
 
 class DocumentQuerySet(models.QuerySet):
-    def with_uploader(self):
-        return self.select_related("uploaded_by", "instrument", "meeting")
+    def without_text(self):
+        """For lists: the text can be a book long, and only search reads it."""
+        return self.defer("text", "search_vector")
+
+    def listed(self):
+        return self.without_text().select_related("uploaded_by")
 
 
 class Document(models.Model):
