@@ -306,6 +306,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "agreements.models.Meeting.Status",
         "MeetingKindEnum": "agreements.models.Meeting.Kind",
         "InstrumentKindEnum": "agreements.models.Instrument.Kind",
+        "DocumentKindEnum": "agreements.models.Document.Kind",
         "FollowUpStatusEnum": "agreements.models.FollowUpAction.Status",
         "StateCodeEnum": "agreements.api.schema.STATE_CODES",
     },
