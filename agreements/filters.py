@@ -193,8 +193,8 @@ class FollowUpActionFilter(PairFilterSet):
 
 
 class DocumentFilter(FilterSet):
-    instrument = filters.ModelChoiceFilter(queryset=Instrument.objects.all())
-    meeting = filters.ModelChoiceFilter(queryset=Meeting.objects.all())
+    instrument = IdFilter(field_name="instrument_id")
+    meeting = IdFilter(field_name="meeting_id")
     kind = filters.ChoiceFilter(choices=Document.Kind.choices)
     extraction = filters.ChoiceFilter(choices=Document.Extraction.choices)
     q = filters.CharFilter(

@@ -5,7 +5,7 @@ gives the matching passage."""
 
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -18,6 +18,7 @@ from agreements.api.csv_export import CSVListMixin
 from agreements.api.errors import as_api_error
 from agreements.api.parsers import JSONParser
 from agreements.documents import services
+from agreements.documents.checking import CONTENT_TYPES
 from agreements.documents.serving import download_response
 from agreements.models import Document, Instrument, Meeting
 
@@ -28,7 +29,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     download = serializers.HyperlinkedIdentityField(view_name="document-download")
-    passage = serializers.CharField(read_only=True, allow_null=True, default=None)
+    passage = serializers.SerializerMethodField()
 
     class Meta:
         model = Document
@@ -64,6 +65,10 @@ class DocumentSerializer(serializers.ModelSerializer):
             "uploaded_at",
         ]
 
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_passage(self, document) -> str | None:
+        return getattr(document, "passage", None)  # annotated by the `q` filter only
+
     def update(self, instance, validated_data):
         try:
             return services.document_update(
@@ -80,12 +85,11 @@ class DocumentUploadSerializer(serializers.Serializer):
     """An upload: the file and what it is, for one instrument or one meeting."""
 
     file = serializers.FileField(allow_empty_file=True)  # the service says why an empty one fails
+    # One of the two, the other left out (a multipart form has no null).
     instrument = serializers.PrimaryKeyRelatedField(
-        queryset=Instrument.objects.all(), required=False, allow_null=True
+        queryset=Instrument.objects.all(), required=False
     )
-    meeting = serializers.PrimaryKeyRelatedField(
-        queryset=Meeting.objects.all(), required=False, allow_null=True
-    )
+    meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all(), required=False)
     kind = serializers.ChoiceField(choices=Document.Kind.choices, default=Document.Kind.OTHER)
     language = serializers.CharField(max_length=35)
     is_authentic = serializers.BooleanField(default=False)
@@ -128,7 +132,7 @@ class DocumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet
     def perform_destroy(self, instance):
         services.document_delete(document=instance)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, kind): OpenApiTypes.BINARY for kind in CONTENT_TYPES.values()})
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def download(self, request, pk=None):
         """The file itself, as an attachment, with the content type found when it was checked."""

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from agreements.intake.text import UnreadableReport, decode
 from agreements.models import Document
 
+# The content type each format is stored and served with.
 CONTENT_TYPES = {
     Document.Format.PDF: "application/pdf",
     Document.Format.DOCX: (
