@@ -6,17 +6,15 @@ gives the matching passage."""
 from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from agreements import filters
-from agreements.api.audit import AuditMixin
-from agreements.api.concurrency import ETagMixin
-from agreements.api.csv_export import CSVListMixin
 from agreements.api.errors import as_api_error
 from agreements.api.parsers import JSONParser
+from agreements.api.views import AuditedViewSet
 from agreements.documents import services
 from agreements.documents.checking import CONTENT_TYPES
 from agreements.documents.serving import download_response
@@ -95,7 +93,7 @@ class DocumentUploadSerializer(serializers.Serializer):
     is_authentic = serializers.BooleanField(default=False)
 
 
-class DocumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class DocumentViewSet(AuditedViewSet):
     queryset = Document.objects.listed()
     serializer_class = DocumentSerializer
     filterset_class = filters.DocumentFilter

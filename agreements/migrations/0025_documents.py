@@ -43,7 +43,7 @@ EXECUTE FUNCTION agreements_feed_from_event('document', 'id', '', '');
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0023_hardening"),
+        ("agreements", "0024_triggers_declared"),
         ("pghistory", "0007_auto_20250421_0444"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
