@@ -58,7 +58,7 @@ CHANGE_PAGES = {
     # the meeting, its m2m (states, people, organizations, sectors, sources) and their
     # autocomplete widgets, the inlines of instruments, follow-ups (with their widgets) and
     # documents
-    "meeting": 23,
+    "meeting": 22,
     # the instrument with parties and actions, sectors, subjects, sources, history, the inlines,
     # and the autocomplete widget of each party row (state, organization: 2 per party), the
     # documents inline
