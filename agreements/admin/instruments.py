@@ -24,6 +24,7 @@ from agreements.admin.common import (
     raise_on_field,
     year_filter,
 )
+from agreements.admin.documents import DocumentInline
 from agreements.models import (
     Instrument,
     InstrumentLink,
@@ -251,8 +252,14 @@ class InstrumentAdmin(register.RegisterAdmin, LongTitlesAdmin):
     def get_inlines(self, request, obj):
         if obj is None:
             # Party actions and history need the parties and the instrument to exist first.
-            return [InstrumentPartyInline, InstrumentLinkInline]
-        return [InstrumentPartyInline, PartyActionInline, InstrumentLinkInline, StatusChangeInline]
+            return [InstrumentPartyInline, InstrumentLinkInline, DocumentInline]
+        return [
+            InstrumentPartyInline,
+            PartyActionInline,
+            InstrumentLinkInline,
+            StatusChangeInline,
+            DocumentInline,
+        ]
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from agreements.admin.common import LongTitlesAdmin, MeetingStateFilter, ReadOnlyInline, year_filter
+from agreements.admin.documents import DocumentInline
 from agreements.admin.register import RegisterAdmin
 from agreements.models import FollowUpAction, Instrument, Meeting, MeetingSeries, today
 from agreements.series import series_state, series_with_rounds
@@ -55,7 +56,7 @@ class MeetingAdmin(RegisterAdmin, LongTitlesAdmin):
         "series",
     ]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [SignedInstrumentInline, OriginatedActionInline]
+    inlines = [SignedInstrumentInline, OriginatedActionInline, DocumentInline]
     fieldsets = [
         (None, {"fields": ["title", "kind", "series", "round_number", "status", "summary"]}),
         ("When and where", {"fields": ["starts_on", "ends_on", "place", "host"]}),
