@@ -100,17 +100,21 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
     from openpyxl import load_workbook
 
-    try:
-        # Read-only mode streams the sheet's XML instead of building every cell in memory.
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise FileRefused(f"The Excel workbook cannot be read ({error}).") from None
-    try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(value) for value in row]
-    finally:
-        workbook.close()
+    # An open file, not the path: given a path, openpyxl refuses any name that does not end in
+    # .xlsx, and the admin holds an upload under a name of its own (the kind is told from the
+    # content, never the name).
+    with path.open("rb") as handle:
+        try:
+            # Read-only mode streams the sheet's XML instead of building every cell in memory.
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a damaged file
+            raise FileRefused(f"The Excel workbook cannot be read ({error}).") from None
+        try:
+            sheet = workbook.worksheets[0]
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, [_cell_text(value) for value in row]
+        finally:
+            workbook.close()
 
 
 def _cell_text(value) -> str:
