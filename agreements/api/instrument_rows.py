@@ -19,7 +19,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from agreements.entry_into_force import project_terms
-from agreements.models import Instrument, PartyAction, State
+from agreements.models import Instrument, PartyAction, State, data_version
 
 COLUMNS = [
     "id",
@@ -105,15 +105,13 @@ def _arrays() -> dict[str, RawSQL]:
     }
 
 
-# States are ISO 3166-1 reference data that only a migration changes; a renamed state shows its
-# old name in lists for at most this long.
-STATE_NAMES_SECONDS = 300
-
-
 def state_names() -> dict[str, str]:
-    """Every state's name, by code."""
+    """Every state's name, by code: kept in the shared cache under the data version, so that a
+    renamed state is shown by its new name at once."""
     return cache.get_or_set(
-        "state-names", lambda: dict(State.objects.values_list("code", "name")), STATE_NAMES_SECONDS
+        f"state-names:{data_version()}",
+        lambda: dict(State.objects.values_list("code", "name")),
+        600,  # unread for ten minutes: gone (a kept name is never stale, only unused)
     )
 
 

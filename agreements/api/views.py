@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from agreements import filters, services
 from agreements.api import serializers
 from agreements.api.audit import AuditMixin
-from agreements.api.concurrency import ETagMixin
+from agreements.api.conditional import ConditionalReadMixin, IfMatchMixin
 from agreements.api.csv_export import CHUNK_SIZE, CSVListMixin
 from agreements.api.errors import as_api_error
 from agreements.api.instrument_rows import instrument_data, instrument_rows
@@ -39,7 +39,7 @@ from agreements.models import (
 from agreements.series import series_with_rounds
 
 
-class StateViewSet(AuditMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
+class StateViewSet(AuditMixin, CSVListMixin, ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
     """Every ISO 3166-1 state, by its alpha-2 code."""
 
     queryset = State.objects.all()
@@ -53,14 +53,16 @@ class StateViewSet(AuditMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
         return super().get_object()
 
 
-class SectorViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class SectorViewSet(
+    AuditMixin, CSVListMixin, ConditionalReadMixin, IfMatchMixin, viewsets.ModelViewSet
+):
     queryset = Sector.objects.all()
     serializer_class = serializers.SectorSerializer
     lookup_field = "slug"
     ordering_fields = ["name", "slug"]
 
 
-class SubjectViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class SubjectViewSet(CSVListMixin, ConditionalReadMixin, IfMatchMixin, viewsets.ModelViewSet):
     """The standard subjects of bilateral agreements (the coverage grid's columns): every role
     reads them, analysts edit them."""
 
@@ -70,21 +72,27 @@ class SubjectViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     ordering_fields = ["name", "slug"]
 
 
-class OrganizationViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class OrganizationViewSet(
+    AuditMixin, CSVListMixin, ConditionalReadMixin, IfMatchMixin, viewsets.ModelViewSet
+):
     queryset = Organization.objects.select_related("state")
     serializer_class = serializers.OrganizationSerializer
     filterset_class = filters.OrganizationFilter
     ordering_fields = ["name", "state"]
 
 
-class PersonViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class PersonViewSet(
+    AuditMixin, CSVListMixin, ConditionalReadMixin, IfMatchMixin, viewsets.ModelViewSet
+):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
     filterset_class = filters.PersonFilter
     ordering_fields = ["name"]
 
 
-class SourceViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class SourceViewSet(
+    AuditMixin, CSVListMixin, ConditionalReadMixin, IfMatchMixin, viewsets.ModelViewSet
+):
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
     ordering_fields = ["title", "published_on"]
@@ -98,7 +106,9 @@ AS_OF = OpenApiParameter(
 )
 
 
-class InstrumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class InstrumentViewSet(
+    AuditMixin, CSVListMixin, ConditionalReadMixin, IfMatchMixin, viewsets.ModelViewSet
+):
     """Instruments from intent to in force. `status` changes only through `transition/`."""
 
     queryset = Instrument.objects.with_projection().prefetch_related(
@@ -138,6 +148,9 @@ class InstrumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewS
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
             return super().list(request, *args, **kwargs)
+        return self.kept_or_computed(request, self.list_from_rows)
+
+    def list_from_rows(self):
         # From plain rows (`instrument_rows`): the same fields as the serializer, a fraction
         # of the cost.
         page = self.paginate_queryset(instrument_rows(self.filter_queryset(self.get_queryset())))
@@ -235,7 +248,9 @@ class InstrumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewS
         return Response(serializers.StatusChangeSerializer(rows, many=True).data)
 
 
-class MeetingViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class MeetingViewSet(
+    AuditMixin, CSVListMixin, ConditionalReadMixin, IfMatchMixin, viewsets.ModelViewSet
+):
     queryset = Meeting.objects.prefetch_related(
         "states", "people", "organizations", "sectors", "sources", "instruments", "actions"
     )
@@ -244,7 +259,7 @@ class MeetingViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet)
     ordering_fields = MEETING_ORDERINGS
 
 
-class MeetingSeriesViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class MeetingSeriesViewSet(CSVListMixin, ConditionalReadMixin, IfMatchMixin, viewsets.ModelViewSet):
     """Recurring commitments (consultations, commissions, forums): every role reads them,
     analysts record them; the last round and when the next is due are worked out."""
 
@@ -253,7 +268,9 @@ class MeetingSeriesViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     ordering_fields = ["title"]
 
 
-class FollowUpActionViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class FollowUpActionViewSet(
+    AuditMixin, CSVListMixin, ConditionalReadMixin, IfMatchMixin, viewsets.ModelViewSet
+):
     """Follow-up actions. `status` changes only with a progress update (`updates/`)."""
 
     queryset = FollowUpAction.objects.with_last_activity().prefetch_related("sectors", "sources")
@@ -301,7 +318,9 @@ class FollowUpActionViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelV
         )
 
 
-class IndicatorViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class IndicatorViewSet(
+    AuditMixin, CSVListMixin, ConditionalReadMixin, IfMatchMixin, viewsets.ModelViewSet
+):
     queryset = Indicator.objects.prefetch_related("sources")
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorFilter

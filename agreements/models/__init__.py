@@ -41,6 +41,7 @@ from agreements.models.pairs import (
     MeetingPair,
 )
 from agreements.models.reference import Organization, Person, Sector, Source, State, Subject
+from agreements.models.versions import DataVersion, data_version, fold_ended, versioned
 
 __all__ = [
     "AUDITED_MODELS",
@@ -52,6 +53,7 @@ __all__ = [
     "STALE_AFTER_DAYS",
     "ActionUpdate",
     "Change",
+    "DataVersion",
     "ChangeQuerySet",
     "FollowUpAction",
     "FollowUpActionQuerySet",
@@ -82,5 +84,8 @@ __all__ = [
     "is_open",
     "is_overdue",
     "is_stale",
+    "data_version",
+    "fold_ended",
     "today",
+    "versioned",
 ]
