@@ -41,6 +41,7 @@ from agreements.models.pairs import (
     MeetingPair,
 )
 from agreements.models.reference import Organization, Person, Sector, Source, State, Subject
+from agreements.models.schedule import ScheduledRun
 from agreements.models.versions import DataVersion, data_version, fold_ended, versioned
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "INSTRUMENT_ORDERINGS",
     "MEETING_ORDERINGS",
     "STALE_AFTER_DAYS",
+    "ScheduledRun",
     "ActionUpdate",
     "Change",
     "DataVersion",

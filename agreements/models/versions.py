@@ -88,8 +88,7 @@ def data_version() -> str:
     table = DataVersion._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT pg_relation_filenode('{table}'), coalesce(sum(\"version\"), 0) "
-            f'FROM "{table}"'
+            f'SELECT pg_relation_filenode(\'{table}\'), coalesce(sum("version"), 0) FROM "{table}"'
         )
         filenode, total = cursor.fetchone()
     return f"{filenode}-{total}"
