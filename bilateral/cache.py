@@ -25,7 +25,7 @@ BREAK_SECONDS = 5
 
 # What each operation answers while Redis is away: what an empty cache answers.
 _WHEN_AWAY = {
-    "get": lambda *args, default=None, **kwargs: default,
+    "get": lambda key, default=None, *args, **kwargs: default,
     "get_many": lambda *args, **kwargs: {},
     "has_key": lambda *args, **kwargs: False,
     "add": lambda *args, **kwargs: False,
