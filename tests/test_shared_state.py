@@ -2,7 +2,7 @@
 both, and a write, whichever way it is made, is read at once through the other; with Redis
 away, requests are still answered and /readyz says the cache is unavailable. Real gunicorn
 processes on the test database (committed data: transactional tests); skipped when no Redis
-answers at TEST_CACHE_URL (CI starts one)."""
+answers at TEST_CACHE_URL (CI starts one, and sets REQUIRE_TEST_CACHE: there they fail instead)."""
 
 import datetime
 import json
@@ -81,6 +81,8 @@ def get(port: int, path: str, token: str = "", **headers):
 @pytest.fixture
 def servers():
     if not redis_answers():
+        if os.environ.get("REQUIRE_TEST_CACHE"):
+            pytest.fail(f"no Redis at {CACHE_URL}")
         pytest.skip(f"no Redis at {CACHE_URL} (CI starts one)")
     redis.Redis.from_url(CACHE_URL).flushdb()
     started = [start_server(port, CACHE_URL, API_THROTTLE_USER="8/minute") for port in PORTS]
