@@ -107,7 +107,10 @@ def test_a_write_is_read_at_once_through_the_other_process(servers):
     instrument_transition(instrument=due, to="signed", on=datetime.date(2026, 1, 27), promote=False)
     sector = Sector.objects.order_by("name").first()
     writer = token("analyst")
-    instruments, sectors = "/api/v1/instruments/?ordering=created_at", "/api/v1/sectors/?ordering=slug"
+    instruments, sectors = (
+        "/api/v1/instruments/?ordering=created_at",
+        "/api/v1/sectors/?ordering=slug",
+    )
 
     def read_after(path, write, shown):
         # `one` answers and keeps the list; after the write `other` is asked with its ETag.
