@@ -4,6 +4,7 @@ from django.test import Client
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from agreements.api.conditional import recent
 from tests.factories import UserFactory
 
 ROLES = ["analyst", "manager", "consumer"]
@@ -21,6 +22,7 @@ def fresh_cache(django_db_setup, django_db_blocker):
     # database, or Redis): each test starts with none.
     with django_db_blocker.unblock():
         cache.clear()
+    recent.__init__()
 
 
 @pytest.fixture

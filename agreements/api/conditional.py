@@ -5,10 +5,11 @@ PostgreSQL on every write to any table the API reads), the request's path and qu
 format, the reader's permissions (their role), today's date (overdue, stale and projected dates
 depend on it) and the code that computes it. The first read of a key computes the answer as
 before and keeps its rendered bytes and its ETag in the shared cache (`bilateral/cache.py`) for
-KEEP_SECONDS; every later read of the same key, in any process, costs authentication,
-throttling, one version read and one cache read: `If-None-Match` with that ETag answers 304,
-anything else the kept bytes. A write moves the version, so the next read has a new key: an
-answer is never served for data older than the version read before it.
+KEEP_SECONDS, and a copy in the process's `recent` answers; every later read of the same key,
+in any process, costs authentication, throttling, one version read and at most one cache read:
+`If-None-Match` with that ETag answers 304, anything else the kept bytes. A write moves the
+version, so the next read has a new key: an answer is never served for data older than the
+version read before it.
 
 ETags name the content (a hash of the rendered list, or of a detail's data), not the version: a
 write elsewhere does not change the ETag of an answer it did not change. On a detail, the same
@@ -20,6 +21,8 @@ CSV lists stream and are neither kept nor tagged.
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from django.core.cache import cache
@@ -36,6 +39,39 @@ from agreements.models import data_version, today
 # How long a kept answer stays in the cache unread. A kept answer is never stale (its key names
 # the data version); this only bounds the cache's size.
 KEEP_SECONDS = 600
+
+
+class RecentAnswers:
+    """The last few answers this process kept or served, in its own memory, in front of the
+    shared cache: a key names one unchanging answer (the data version is in it), so a copy here
+    can never disagree with the shared one, and a repeated read or a 304 skips the round trip to
+    the cache server, which measured as much as the rest of a 304 together (docs/performance.md).
+    Small answers only, and a few: memory stays flat."""
+
+    ENTRIES = 128
+    LARGEST = 256 * 1024
+
+    def __init__(self):
+        self._answers = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key, answer) -> None:
+        if len(answer[1]) > self.LARGEST:
+            return
+        with self._lock:
+            self._answers[key] = answer
+            while len(self._answers) > self.ENTRIES:
+                self._answers.popitem(last=False)
+
+
+recent = RecentAnswers()
 
 
 class PreconditionFailed(APIException):
@@ -99,10 +135,13 @@ class ConditionalListMixin:
         if request.accepted_renderer.format == "csv":
             return None
         key = self.answer_key(request)
-        kept = cache.get(key)
+        kept = recent.get(key)
         if kept is None:
-            self._kept_under = key
-            return None
+            kept = cache.get(key)
+            if kept is None:
+                self._kept_under = key
+                return None
+            recent.put(key, kept)
         etag, content, content_type = kept
         return _conditional(request, HttpResponse(content, content_type=content_type), etag)
 
@@ -116,7 +155,9 @@ class ConditionalListMixin:
             etag = etag_of(response.data)
         else:
             etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-        cache.set(key, (etag, response.content, response["Content-Type"]), KEEP_SECONDS)
+        kept = (etag, response.content, response["Content-Type"])
+        cache.set(key, kept, KEEP_SECONDS)
+        recent.put(key, kept)
         return _conditional(request, response, etag)
 
 
