@@ -106,7 +106,8 @@ class ConditionalListMixin:
     """For list views: the list answered from the shared cache while the data version stands,
     304 for a current If-None-Match."""
 
-    _kept_under = None  # the key the answer being computed is kept under
+    _tagged = False  # the answer being computed gets an ETag...
+    _kept_under = None  # ...and is kept under this key (None: not kept)
 
     def list(self, request, *args, **kwargs):
         compute = super().list  # bound here: super() needs the method's own frame
@@ -118,11 +119,15 @@ class ConditionalListMixin:
         kept = self._kept_answer(request)
         return kept if kept is not None else compute()
 
-    def answer_key(self, request) -> str:
+    def answer_key(self, request) -> str | None:
+        """None when this request's transaction has written (`data_version`)."""
+        version = data_version()  # first: what is read afterwards is at least this new
+        if version is None:
+            return None
         user = request.user
         role = ["superuser"] if user.is_superuser else sorted(user.get_all_permissions())
         parts = [
-            str(data_version()),  # first: what is read afterwards is at least this new
+            version,
             request.get_full_path(),
             request.accepted_renderer.format,
             hashlib.sha256(json.dumps(role).encode()).hexdigest(),
@@ -135,29 +140,32 @@ class ConditionalListMixin:
         if request.accepted_renderer.format == "csv":
             return None
         key = self.answer_key(request)
-        kept = recent.get(key)
-        if kept is None:
+        kept = None if key is None else recent.get(key)
+        if key is not None and kept is None:
             kept = cache.get(key)
-            if kept is None:
-                self._kept_under = key
-                return None
-            recent.put(key, kept)
+            if kept is not None:
+                recent.put(key, kept)
+        if kept is None:  # computed by the view, then tagged (and kept) by finalize_response
+            self._tagged, self._kept_under = True, key
+            return None
         etag, content, content_type = kept
         return _conditional(request, HttpResponse(content, content_type=content_type), etag)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        key, self._kept_under = self._kept_under, None
-        if key is None or response.status_code != 200 or response.streaming:
+        tagged, key = self._tagged, self._kept_under
+        self._tagged, self._kept_under = False, None
+        if not tagged or response.status_code != 200 or response.streaming:
             return response
         response.render()
         if self.detail:
             etag = etag_of(response.data)
         else:
             etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
-        kept = (etag, response.content, response["Content-Type"])
-        cache.set(key, kept, KEEP_SECONDS)
-        recent.put(key, kept)
+        if key is not None:
+            kept = (etag, response.content, response["Content-Type"])
+            cache.set(key, kept, KEEP_SECONDS)
+            recent.put(key, kept)
         return _conditional(request, response, etag)
 
 

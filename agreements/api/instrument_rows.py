@@ -108,8 +108,11 @@ def _arrays() -> dict[str, RawSQL]:
 def state_names() -> dict[str, str]:
     """Every state's name, by code: kept in the shared cache under the data version, so that a
     renamed state is shown by its new name at once."""
+    version = data_version()
+    if version is None:  # this transaction has written: its version names nothing
+        return dict(State.objects.values_list("code", "name"))
     return cache.get_or_set(
-        f"state-names:{data_version()}",
+        f"state-names:{version}",
         lambda: dict(State.objects.values_list("code", "name")),
         600,  # unread for ten minutes: gone (a kept name is never stale, only unused)
     )

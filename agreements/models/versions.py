@@ -77,21 +77,26 @@ def versioned(model):
     return model
 
 
-def data_version() -> str:
+def data_version() -> str | None:
     """The data's version, in one query: the sum of every counter, which every commit that
     writes moves up (each counter only grows, and only its own connection writes it), with the
     version table's file, which a TRUNCATE (`flush`) or a restored dump renews, so that a sum
     counted again from nothing is not taken for an earlier one.
+
+    None when the current transaction has written: the version it sees is its own, uncommitted,
+    and if it rolls back, another write may reach the same sum with other data, so nothing may
+    be named by it.
 
     Read it BEFORE the data it names: an answer read afterwards is then at least as new as the
     version, never older."""
     table = DataVersion._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f'SELECT pg_relation_filenode(\'{table}\'), coalesce(sum("version"), 0) FROM "{table}"'
+            f"SELECT pg_relation_filenode('{table}'), coalesce(sum(\"version\"), 0), "
+            f'pg_current_xact_id_if_assigned() IS NULL FROM "{table}"'
         )
-        filenode, total = cursor.fetchone()
-    return f"{filenode}-{total}"
+        filenode, total, committed = cursor.fetchone()
+    return f"{filenode}-{total}" if committed else None
 
 
 def fold_ended() -> int:

@@ -397,10 +397,8 @@ def test_instrument_list_runs_the_same_queries_at_one_and_three_rows(
     # states' names, 10 release
     with django_assert_num_queries(10):
         response = consumer.get("/api/v1/instruments/")
-    # Unchanged data: the kept answer, after the token, the permissions and the data version.
-    with django_assert_num_queries(6):
-        again = consumer.get("/api/v1/instruments/")
-    assert again.content == response.content
+    # (Inside this test's transaction, which has written, nothing is kept: the kept answers
+    # are tested in test_conditional.py, on committed data.)
 
     assert len(response.json()["results"]) == rows
 
