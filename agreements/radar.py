@@ -15,7 +15,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, TextChoice
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from agreements.entry_into_force import ordinal
 from agreements.models import (
     Instrument,
     InstrumentLink,
@@ -25,6 +24,7 @@ from agreements.models import (
     add_months,
     today,
 )
+from agreements.models.entry_into_force import ordinal
 from agreements.series import series_state, series_with_rounds
 
 Status = Instrument.Status

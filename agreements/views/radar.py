@@ -3,12 +3,10 @@
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
-from rest_framework.exceptions import ValidationError
 
-from agreements.filters import RadarFilter
+from agreements.filters import RadarPageFilter
 from agreements.models import Instrument
 from agreements.radar import Rule, radar_items
-from agreements.views.follow_ups import _messages
 
 
 @require_safe
@@ -17,13 +15,10 @@ from agreements.views.follow_ups import _messages
 def radar(request):
     """Every radar item the filters select, grouped by rule; an analyst gets a button to record a
     termination the radar offers (it opens the status form filled in, never records it)."""
-    selection = RadarFilter(request.GET, queryset=Instrument.objects.all())
-    error, items = None, []
-    try:
-        if selection.is_valid():
-            items = radar_items(selection.qs, series=selection.series())
-    except ValidationError as refusal:
-        error = " ".join(str(message) for message in _messages(refusal.detail))
+    selection = RadarPageFilter(request.GET, queryset=Instrument.objects.all())
+    items = []
+    if selection.is_valid():
+        items = radar_items(selection.qs, series=selection.series())
     groups = [
         {"rule": rule, "label": rule.label, "items": [i for i in items if i.rule == rule]}
         for rule in Rule
@@ -33,7 +28,6 @@ def radar(request):
         "agreements/radar.html",
         {
             "selection": selection,
-            "error": error,
             "count": len(items),
             "groups": [group for group in groups if group["items"]],
             "may_terminate": request.user.has_perm("agreements.add_statuschange"),

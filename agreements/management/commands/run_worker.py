@@ -21,7 +21,7 @@ from django.db import DatabaseError, close_old_connections, transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
-from agreements.audit import command_context
+from agreements.audit_events import command_context
 from agreements.digest import digest_messages
 from agreements.models import fold_ended
 from agreements.models.schedule import claim, was_run

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0023_hardening'),
+        ('agreements', '0024_triggers_declared'),
     ]
 
     operations = [

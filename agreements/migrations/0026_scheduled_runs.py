@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0024_data_versions'),
+        ('agreements', '0025_data_versions'),
     ]
 
     operations = [
