@@ -134,6 +134,29 @@ DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
     "-c max_parallel_workers_per_gather=0 -c cursor_tuple_fraction=1"
 )
 
+# The cache every process shares (throttles, remembered counts, cached API answers;
+# bilateral/cache.py, docs/deploy.md): Redis when CACHE_URL names one (redis://host:6379/0),
+# otherwise a table in the same PostgreSQL (`migrate` creates it), so that one command still
+# runs everything and N processes still count one throttle.
+CACHE_URL = env("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "bilateral.cache.ForgivingRedisCache",
+            "LOCATION": CACHE_URL,
+            # A Redis that does not answer costs a request a quarter of a second, once.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "bilateral_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
