@@ -32,6 +32,7 @@ PARTS = {
         "PartyAction",
         "InstrumentLink",
         "StatusChange",
+        "Document",
     ],
     "Meeting": [
         "Meeting",
@@ -40,6 +41,7 @@ PARTS = {
         "MeetingOrganizations",
         "MeetingSectors",
         "MeetingSources",
+        "Document",
     ],
     "FollowUpAction": [
         "FollowUpAction",

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from agreements.api.conditional import ConditionalListMixin
 from agreements.filters import RadarFilter
 from agreements.models import Instrument, today
 from agreements.radar import RadarItem, Rule, radar_items
@@ -73,7 +74,7 @@ class OneObjectSchema(AutoSchema):
         return False
 
 
-class RadarViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class RadarViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """What is stuck, what falls due and what may be closed, most pressing rule first. The whole
     radar in one answer (no pages): it lists exceptions, not the register."""
 
@@ -95,6 +96,10 @@ class RadarViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
     )
     def list(self, request, *args, **kwargs):
+        return self.kept_or_computed(request, self.radar)
+
+    def radar(self):
+        request = self.request
         on = today()
         selection = RadarFilter(request.query_params, queryset=self.get_queryset())
         if not selection.is_valid():

@@ -7,6 +7,7 @@ One module per domain noun; everything is importable from `agreements.models`.
 # Last: it registers the audit trail's event models (InstrumentEvent, ...) in this module.
 from agreements.models.audit_trail import AUDITED_MODELS, AUDITED_RELATIONS  # noqa: E402, I001
 from agreements.models.changes import Change, ChangeQuerySet
+from agreements.models.documents import Document, DocumentQuerySet
 from agreements.models.dates import DUE_SOON_DAYS, STALE_AFTER_DAYS, add_months, today
 from agreements.models.follow_ups import (
     ActionUpdate,
@@ -41,6 +42,8 @@ from agreements.models.pairs import (
     MeetingPair,
 )
 from agreements.models.reference import Organization, Person, Sector, Source, State, Subject
+from agreements.models.schedule import ScheduledRun
+from agreements.models.versions import DataVersion, data_version, fold_ended, versioned
 
 __all__ = [
     "AUDITED_MODELS",
@@ -50,9 +53,13 @@ __all__ = [
     "INSTRUMENT_ORDERINGS",
     "MEETING_ORDERINGS",
     "STALE_AFTER_DAYS",
+    "ScheduledRun",
     "ActionUpdate",
     "Change",
+    "DataVersion",
     "ChangeQuerySet",
+    "Document",
+    "DocumentQuerySet",
     "FollowUpAction",
     "FollowUpActionQuerySet",
     "FollowUpPair",
@@ -82,5 +89,8 @@ __all__ = [
     "is_open",
     "is_overdue",
     "is_stale",
+    "data_version",
+    "fold_ended",
     "today",
+    "versioned",
 ]

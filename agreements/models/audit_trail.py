@@ -3,6 +3,7 @@ an object's events back: `agreements/audit_events.py`)."""
 
 import pghistory
 
+from agreements.models.documents import Document
 from agreements.models.follow_ups import ActionUpdate, FollowUpAction
 from agreements.models.indicators import Indicator
 from agreements.models.instruments import (
@@ -35,6 +36,7 @@ AUDITED_MODELS = [
     FollowUpAction,
     ActionUpdate,
     Indicator,
+    Document,
 ]
 AUDITED_RELATIONS = [
     Meeting.states,
@@ -53,11 +55,17 @@ AUDITED_RELATIONS = [
 ]
 
 
+# Columns not copied into the events: a document's text and its search vector are read from its
+# file (which never changes), so the events keep the file's name, size and digest instead.
+NOT_AUDITED = {Document: ["text", "search_vector"]}
+
+
 def _audit(model, model_name: str):
     pghistory.track(
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(),
         pghistory.DeleteEvent(),
+        exclude=NOT_AUDITED.get(model),
         model_name=model_name,
         app_label="agreements",
         obj_field=pghistory.ObjForeignKey(related_name="audit_events"),
@@ -67,18 +75,24 @@ def _audit(model, model_name: str):
 for _model in AUDITED_MODELS:
     _audit(_model, f"{_model.__name__}Event")
 
+
+def relation_model(relation):
+    """The row model of a many-to-many table ("agreements_instrument_sources"), as a proxy of its
+    auto-created row model: django-pgtrigger declares triggers on it (the audit trail's here, the
+    data versions' in `versions.py`) and makemigrations tracks them. One proxy per table."""
+    name = relation.field.model.__name__ + relation.field.name.title()
+    if name not in globals():
+        globals()[name] = type(
+            name,
+            (relation.through,),
+            {
+                "__module__": __name__,
+                "Meta": type("Meta", (), {"proxy": True, "app_label": "agreements"}),
+            },
+        )
+    return globals()[name]
+
+
 for _relation in AUDITED_RELATIONS:
-    # A many-to-many table ("agreements_instrument_sources") is tracked through a proxy model of
-    # its auto-created row model, as django-pgtrigger needs; its rows are added and removed.
-    _through = _relation.through
-    _name = _relation.field.model.__name__ + _relation.field.name.title()
-    _proxy = type(
-        _name,
-        (_through,),
-        {
-            "__module__": __name__,
-            "Meta": type("Meta", (), {"proxy": True, "app_label": "agreements"}),
-        },
-    )
-    globals()[_name] = _proxy
-    _audit(_proxy, f"{_name}Event")
+    # Its rows are added and removed.
+    _audit(relation_model(_relation), f"{relation_model(_relation).__name__}Event")
