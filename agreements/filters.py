@@ -63,6 +63,36 @@ class FilterSet(filters.FilterSet):
         return cls._form_class
 
 
+class TrueFalseWidget(BooleanWidget):
+    """django-filter's true/false widget, except that a value it cannot read reaches the field
+    as it was (to be refused) instead of becoming "no filter": `?overdue=maybe` is a mistake to
+    report, not a request for everything."""
+
+    def value_from_datadict(self, data, files, name):
+        known = super().value_from_datadict(data, files, name)
+        given = data.get(name)
+        return given if known is None and given not in (None, "") else known
+
+
+class TrueFalseField(forms.NullBooleanField):
+    def to_python(self, value):
+        if value is True or value is False:
+            return value
+        if value in (None, ""):
+            return None
+        raise forms.ValidationError("Give true or false.", code="invalid")
+
+
+class TrueFalseFilter(filters.BooleanFilter):
+    """A yes/no filter: true, false (or 1, 0), or left out; anything else is refused."""
+
+    field_class = TrueFalseField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", TrueFalseWidget)
+        super().__init__(*args, **kwargs)
+
+
 @extend_schema_field({"type": "array", "items": STATE_CODE})
 class StateCodesFilter(filters.ModelMultipleChoiceFilter):
     """Repeatable state codes (party=KZ&party=IL)."""
@@ -142,7 +172,7 @@ class InstrumentFilter(PairFilterSet):
     sector = filters.CharFilter(field_name="sectors__slug", help_text="A sector's slug.")
     signed_after = filters.DateFilter(field_name="signed_on", lookup_expr="gte")
     signed_before = filters.DateFilter(field_name="signed_on", lookup_expr="lte")
-    in_force = filters.BooleanFilter(method="filter_in_force")
+    in_force = TrueFalseFilter(method="filter_in_force")
     updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     q = filters.CharFilter(
         method="filter_q",
@@ -186,7 +216,7 @@ class MeetingFilter(PairFilterSet):
 
 class FollowUpActionFilter(PairFilterSet):
     status = filters.MultipleChoiceFilter(choices=FollowUpAction.Status.choices, distinct=False)
-    overdue = filters.BooleanFilter(method="filter_overdue", label="Overdue")
+    overdue = TrueFalseFilter(method="filter_overdue", label="Overdue")
     due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte", label="Due by")
     responsible_state = StateChoiceFilter(field_name="responsible_state", help_text="A state code.")
     q = filters.CharFilter(
@@ -257,7 +287,7 @@ class TickFilter(filters.BooleanFilter):
         super().__init__(*args, widget=forms.CheckboxInput, **kwargs)
 
 
-class YesNoAny(BooleanWidget):
+class YesNoAny(TrueFalseWidget):
     """Yes, No or Any (django-filter says "Unknown" for Any)."""
 
     def __init__(self, attrs=None):
@@ -304,8 +334,8 @@ class FollowUpBoardFilter(FollowUpActionFilter):
         label="Due by",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    overdue = filters.BooleanFilter(method="filter_overdue", label="Overdue", widget=YesNoAny)
-    stale = filters.BooleanFilter(
+    overdue = TrueFalseFilter(method="filter_overdue", label="Overdue", widget=YesNoAny)
+    stale = TrueFalseFilter(
         method="filter_stale", label="Stale (no update in 90 days)", widget=YesNoAny
     )
     unassigned = TickFilter(method="filter_unassigned", label="No one responsible")

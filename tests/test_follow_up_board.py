@@ -177,6 +177,7 @@ def test_board_csv_is_exactly_what_is_shown(board_rows, client_as):
         ("responsible_state=Narnia", "responsible_state", "No state is called “Narnia”."),
         ("due_before=someday", "due_before", "Enter a valid date."),
         ("due_before=10000-01-01", "due_before", "Enter a valid date."),
+        ("overdue=maybe", "overdue", "Give true or false."),
     ],
 )
 def test_board_shows_a_bad_filter_beside_it_instead_of_failing(

@@ -200,3 +200,29 @@ def test_parties_given_twice_are_forbidden_by_the_schema_too(schema):
     parties = schema["components"]["schemas"]["InstrumentRequest"]["properties"]["parties"]
 
     assert (parties["minItems"], parties["uniqueItems"]) == (2, True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/instruments/?in_force={}",
+        "/api/v1/actions/?overdue={}",
+    ],
+)
+@pytest.mark.parametrize("value", ["-58800", "maybe", "yes"])
+def test_a_yes_no_filter_refuses_what_is_neither_true_nor_false(db, api_as, path, value):
+    # django-filter's own yes/no filter reads such a value as "no filter" and lists everything.
+    response = api_as("consumer").get(path.format(value))
+
+    assert response.status_code == 400
+    assert list(response.json().values()) == [["Give true or false."]]
+
+
+@pytest.mark.parametrize("value", ["true", "false", "1", "0", "TRUE", ""])
+def test_a_yes_no_filter_takes_true_false_one_zero_or_nothing(db, api_as, value):
+    make_instrument()  # proposed, not in force
+
+    response = api_as("consumer").get(f"/api/v1/instruments/?in_force={value}")
+
+    expected = {"true": 0, "1": 0, "false": 1, "0": 1, "": 1}[value.lower()]
+    assert (response.status_code, response.json()["count"]) == (200, expected)
