@@ -11,8 +11,10 @@ The documents' files go with their rows, base64 in `files` (by their names in th
 and the import puts them back into this server's storage, checking each against its digest.
 
 Not exported: API tokens (credentials: issue new ones), sessions, login attempts, the roles'
-permissions (migrations create them; the target must be migrated from the same code), and the
-pair rows, which are derived: the import rebuilds them (`agreements/models/pairs.py`).
+permissions (migrations create them; the target must be migrated from the same code), the
+pair rows, which are derived: the import rebuilds them (`agreements/models/pairs.py`), and the
+data versions, which only say whether a cached answer is current (`agreements/models/versions.py`:
+an imported database starts its own).
 """
 
 import base64
@@ -29,6 +31,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from agreements.models import Document, Instrument, Meeting
 from agreements.models.pairs import DERIVED_MODELS, refresh_all
+from agreements.models.versions import DataVersion
 
 FORMAT = "bilateral-export"
 
@@ -41,8 +44,9 @@ def exported_models() -> list:
     """Every concrete model whose rows are exported, many-to-many tables included."""
     User = get_user_model()
     wanted = [User, User.groups.through, apps.get_model("pghistory", "Context")]
+    not_exported = [*DERIVED_MODELS, DataVersion]
     for model in apps.get_app_config("agreements").get_models(include_auto_created=True):
-        if not model._meta.proxy and model._meta.managed and model not in DERIVED_MODELS:
+        if not model._meta.proxy and model._meta.managed and model not in not_exported:
             wanted.append(model)
     return wanted
 
