@@ -19,7 +19,6 @@ from agreements.models import (
     Indicator,
     Instrument,
     Meeting,
-    MeetingSeries,
     Organization,
     Person,
     Sector,
@@ -28,6 +27,8 @@ from agreements.models import (
     is_stale,
     today,
 )
+from agreements.models.reference import ordered_pair
+from agreements.radar import Rule, Selection
 
 
 def parse_pair(value: str) -> tuple[str, str]:
@@ -415,25 +416,28 @@ class RadarFilter(PairFilterSet):
         help_text="A sector's slug.",
     )
     kind = filters.ChoiceFilter(choices=Instrument.Kind.choices, empty_label="Any kind")
+    rule = filters.ChoiceFilter(
+        choices=Rule.choices, method="filter_nothing", empty_label="Any rule", label="Rule"
+    )
 
     class Meta:
         model = Instrument
         fields = []
 
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # read by `selection()`: a rule is not a column
+
     def filter_state(self, queryset, name, state):
         return queryset.with_party(state.code)
 
-    def series(self):
-        """The meeting series the same filters select: a sector or a kind (of instrument) leaves
-        them out; call after `qs` (the pair has been checked)."""
+    def selection(self) -> Selection:
+        """What the radar selects (call after `is_valid()`); a bad pair is refused here."""
         data = self.form.cleaned_data
-        if data.get("sector") or data.get("kind"):
-            return MeetingSeries.objects.none()
-        series = MeetingSeries.objects.all()
-        if data.get("pair"):
-            a, b = parse_pair(data["pair"])
-            series = series.filter(state_a__in=[a, b], state_b__in=[a, b])
-        if data.get("state"):
-            state = data["state"]
-            series = series.filter(Q(state_a=state) | Q(state_b=state))
-        return series
+        pair = ordered_pair(*parse_pair(data["pair"])) if data.get("pair") else None
+        return Selection(
+            pair=pair,
+            state=data["state"].code if data.get("state") else None,
+            sector=data["sector"].pk if data.get("sector") else None,
+            kind=data.get("kind") or None,
+            rule=data.get("rule") or None,
+        )

@@ -90,8 +90,7 @@ def test_radar_filters_select_series_by_pair_and_leave_them_out_by_kind(db, clie
     client = client_as("consumer")
 
     def rules(query):
-        groups = client.get(f"/radar/?{query}").context["groups"]
-        return [item.rule for group in groups for item in group["items"]]
+        return [item.rule for item in client.get(f"/radar/?{query}").context["page"].items]
 
     assert rules("pair=KZ-IL") == [Rule.SERIES_OVERDUE]
     assert rules("state=KZ") == [Rule.SERIES_OVERDUE]

@@ -49,6 +49,7 @@ class InstrumentPair(PairRow):
     )
     status = models.CharField(max_length=30, choices=Instrument.Status)
     signed_on = models.DateField(null=True)
+    status_since = models.DateField(null=True)
     title = models.CharField(max_length=500)
 
     class Meta:
@@ -62,6 +63,23 @@ class InstrumentPair(PairRow):
                 "title",
                 "instrument",
                 name="agreements_instrpair_status",
+            ),
+            # The radar of a pair: its rules by signature date and by the date of the status.
+            models.Index(
+                "state_a",
+                "state_b",
+                "status",
+                "signed_on",
+                "instrument",
+                name="agreements_instrpair_signed",
+            ),
+            models.Index(
+                "state_a",
+                "state_b",
+                "status",
+                "status_since",
+                "instrument",
+                name="agreements_instrpair_since",
             ),
         ]
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from agreements.models import FollowUpAction, Indicator, Instrument, Meeting, today
 from agreements.models.pairs import FollowUpPair, InstrumentPairCount
 from agreements.models.reference import in_display_order, pair_name, pair_slug
-from agreements.templatetags.foresight import pair_items
+from agreements.templatetags.foresight import pair_radar
 from agreements.views.follow_ups import board_line, board_queryset
 from agreements.views.relationships import pair_states
 
@@ -53,6 +53,7 @@ def brief(request, pair):
         .filter(status=Meeting.Status.HELD)
         .order_by("-starts_on", "-id")[:LAST_MEETINGS]
     )
+    radar = pair_radar(a.code, b.code, per_page=SHOWN)
     figures = list(
         Indicator.objects.filter(state_a__in=[a, b], state_b__in=[a, b]).order_by(
             "metric", "-period_end"
@@ -75,7 +76,8 @@ def brief(request, pair):
             - len(waiting),
             "promises": promises,
             "promises_more": promise_counts["open"] - len(promises),
-            "radar": pair_items(a.code, b.code),
+            "radar": radar,
+            "radar_more": radar.count - len(radar.items),
             "meetings": meetings,
             "figures": figures,
         },

@@ -7,7 +7,7 @@ from rest_framework.exceptions import ValidationError
 
 from agreements.filters import RadarFilter
 from agreements.models import Instrument
-from agreements.radar import Rule, radar_items
+from agreements.radar import COUNT_LIMIT, radar_page
 from agreements.views.follow_ups import _messages
 
 
@@ -15,27 +15,35 @@ from agreements.views.follow_ups import _messages
 @login_required
 @permission_required("agreements.view_instrument", raise_exception=True)
 def radar(request):
-    """Every radar item the filters select, grouped by rule; an analyst gets a button to record a
-    termination the radar offers (it opens the status form filled in, never records it)."""
+    """A page of 50 radar items the filters select, grouped by rule, with each rule's count (a
+    link to its items alone); an analyst gets a button to record a termination the radar offers
+    (it opens the status form filled in, never records it)."""
     selection = RadarFilter(request.GET, queryset=Instrument.objects.all())
-    error, items = None, []
+    error, page = None, None
     try:
         if selection.is_valid():
-            items = radar_items(selection.qs, series=selection.series())
+            page = radar_page(selection.selection(), number=_page_number(request.GET.get("page")))
     except ValidationError as refusal:
         error = " ".join(str(message) for message in _messages(refusal.detail))
-    groups = [
-        {"rule": rule, "label": rule.label, "items": [i for i in items if i.rule == rule]}
-        for rule in Rule
-    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    without_rule = query.copy()
+    without_rule.pop("rule", None)
     return render(
         request,
         "agreements/radar.html",
         {
             "selection": selection,
             "error": error,
-            "count": len(items),
-            "groups": [group for group in groups if group["items"]],
+            "page": page,
+            "count_limit": COUNT_LIMIT,
+            "page_query": query.urlencode(),
+            "rule_query": without_rule.urlencode(),
             "may_terminate": request.user.has_perm("agreements.add_statuschange"),
         },
     )
+
+
+def _page_number(value) -> int:
+    """?page=N; anything else is the first page (a number past the last is the last)."""
+    return int(value) if value and value.isdigit() and len(value) < 7 else 1
