@@ -38,6 +38,22 @@ class Meeting(models.Model):
         POSTPONED = "postponed", "Postponed"
         CANCELLED = "cancelled", "Cancelled"
 
+    # Which of a day's meetings stands for the day where one is named (the relationship's "last
+    # meeting", the home page's "latest meeting"): the weightiest kind, a visit before a
+    # ceremony; of the same kind, the first recorded.
+    KIND_WEIGHT = [
+        Kind.STATE_VISIT,
+        Kind.SUMMIT,
+        Kind.OFFICIAL_VISIT,
+        Kind.WORKING_VISIT,
+        Kind.JOINT_COMMISSION,
+        Kind.POLITICAL_CONSULTATIONS,
+        Kind.CALL,
+        Kind.BUSINESS_FORUM,
+        Kind.CEREMONY,
+        Kind.OTHER,
+    ]
+
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=30, choices=Kind)
     round_number = models.PositiveSmallIntegerField(
@@ -98,6 +114,11 @@ class Meeting(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def weight(self) -> tuple[int, int]:
+        """Its place among its day's meetings: KIND_WEIGHT, then the first recorded."""
+        return (self.KIND_WEIGHT.index(self.kind), self.pk)
 
 
 class MeetingSeries(models.Model):

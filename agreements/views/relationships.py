@@ -29,19 +29,6 @@ from agreements.views.follow_ups import board_line, board_queryset
 SHOWN_PER_STATUS = 20
 # The headline names at most this many instruments waiting for entry into force.
 WAITING_NAMED = 3
-# Which meeting of a day the headline names: the weightiest kind first.
-KIND_WEIGHT = [
-    Meeting.Kind.STATE_VISIT,
-    Meeting.Kind.SUMMIT,
-    Meeting.Kind.OFFICIAL_VISIT,
-    Meeting.Kind.WORKING_VISIT,
-    Meeting.Kind.JOINT_COMMISSION,
-    Meeting.Kind.POLITICAL_CONSULTATIONS,
-    Meeting.Kind.CALL,
-    Meeting.Kind.BUSINESS_FORUM,
-    Meeting.Kind.CEREMONY,
-    Meeting.Kind.OTHER,
-]
 TIMELINE_LENGTH = 40
 OPEN_SHOWN = 30
 
@@ -207,9 +194,9 @@ def _headline(a, b, attention: Attention, by_status, meetings) -> list[str]:
     ]
     coming.sort(key=lambda m: (m.starts_on is None, m.starts_on or on))
     if held:
-        # Of the meetings of the last day, the weightiest: a visit before a ceremony.
+        # Of the meetings of the last day, the weightiest (Meeting.KIND_WEIGHT).
         last_day = [m for m in held if m.starts_on == held[0].starts_on]
-        last = min(last_day, key=lambda m: (KIND_WEIGHT.index(m.kind), m.pk))
+        last = min(last_day, key=lambda m: m.weight)
         others = f" (and {_count(len(last_day) - 1, 'more meeting')} that day)" * (
             len(last_day) > 1
         )
