@@ -60,7 +60,7 @@ class SectorViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     ordering_fields = ["name", "slug"]
 
 
-class SubjectViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class SubjectViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     """The standard subjects of bilateral agreements (the coverage grid's columns): every role
     reads them, analysts edit them."""
 
@@ -244,7 +244,7 @@ class MeetingViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet)
     ordering_fields = MEETING_ORDERINGS
 
 
-class MeetingSeriesViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class MeetingSeriesViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
     """Recurring commitments (consultations, commissions, forums): every role reads them,
     analysts record them; the last round and when the next is due are worked out."""
 
