@@ -91,7 +91,8 @@ def test_coverage_page_queries_do_not_grow(db, client_as, django_assert_num_quer
     client = client_as("manager")
 
     # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the state, 7 subjects, 8 partners,
-    # 9 the tagged instruments of its pairs grouped by cell, 10 the states of the chooser, 11 release
+    # 9 the tagged instruments of its pairs grouped by cell, 10 the states of the chooser,
+    # 11 release
     with django_assert_num_queries(11):
         response = client.get("/coverage/?state=KZ")
 

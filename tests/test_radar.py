@@ -4,9 +4,8 @@ import datetime
 
 import pytest
 
-from agreements import services
+from agreements import radar, services
 from agreements.models import Instrument, InstrumentLink, today
-from agreements import radar
 from agreements.radar import (
     Rule,
     Selection,

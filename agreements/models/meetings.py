@@ -1,8 +1,9 @@
 """Meetings: official visits, consultations, commissions and forums, where instruments are
 agreed and follow-ups promised."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q, Value
 
 from agreements.models.dates import validate_not_too_late
 from agreements.models.orderings import MEETING_ORDERINGS, ordering_indexes
@@ -14,6 +15,16 @@ class MeetingQuerySet(models.QuerySet):
         """Meetings in which both states took part (read from their pair rows)."""
         first, second = ordered_pair(code_a, code_b)
         return self.filter(pairs__state_a=first, pairs__state_b=second)
+
+    def newest_first(self):
+        """Newest day first; of a day, the weightiest first (`Meeting.weight`)."""
+        weight = Func(
+            Value([str(kind) for kind in Meeting.KIND_WEIGHT], ArrayField(models.CharField())),
+            F("kind"),
+            function="array_position",
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(F("starts_on").desc(nulls_last=True), weight, "id")
 
 
 class Meeting(models.Model):
