@@ -686,49 +686,72 @@ COUNT_WORDS = {
 }
 
 
-def radar_counts_by_pair(pairs, *, on: datetime.date | None = None) -> dict:
-    """How many items each rule lists for each pair (stored order: ("IL", "KZ")), counted up to
-    PAIR_COUNT_LIMIT + 1, {pair: {Rule: n}} with only the rules that list any; one query for
-    all the pairs, each count a short index range of the pair's rows (an instrument of three
-    parties counts for each of its pairs). The rules' SQL is `branches`, as on the radar."""
+# The rules a pair's own rows answer (and the meeting series): counted per pair, each count is a
+# short index range whatever the size of the register. The others (terms, replacements) are
+# counted once for all the pairs from every instrument with a term or a replacement, which grows
+# with the register: the weekly digest counts them, the home page does not (0.8 s at a million
+# instruments; the radar of the pair, one click away, lists them).
+RULES_COUNTED_PER_PAIR = list(
+    dict.fromkeys(
+        branch.rule for branch in branches(datetime.date.min) if branch.table in ("pair", "series")
+    )
+)
+
+
+def radar_counts_by_pair(pairs, *, on: datetime.date | None = None, rules=None) -> dict:
+    """How many items each rule (of `rules`, default all) lists for each pair (stored order:
+    ("IL", "KZ")), counted up to PAIR_COUNT_LIMIT + 1, {pair: {Rule: n}} with only the rules
+    that list any; one query for all the pairs (an instrument of three parties counts for each
+    of its pairs). The rules' SQL is `branches`, as on the radar."""
     pairs = list(pairs)
     if not pairs:
         return {}
     on = on or today()
     values = _dates(on)
-    parts, params = [], []
-    pair_rows = "agreements_instrumentpair p WHERE p.state_a = x.a AND p.state_b = x.b"
-    for branch in branches(on):
+    shared, shared_params, parts, params = [], [], [], []
+    counted = [branch for branch in branches(on) if rules is None or branch.rule in rules]
+    for number, branch in enumerate(counted):
         if branch.table == "pair":
             where, where_params = _positional(branch.where, "p", values)
-            rows = f"SELECT 1 FROM {pair_rows} AND {where}"
+            rows = (
+                "SELECT 1 FROM agreements_instrumentpair p "
+                f"WHERE p.state_a = x.a AND p.state_b = x.b AND {where}"
+            )
+            parts.append(f"(SELECT count(*) FROM ({rows} LIMIT {PAIR_COUNT_LIMIT + 1}) c)")
+            params += where_params
         elif branch.table == "series":
             where, where_params = _positional(branch.where, "s", values)
-            rows = (
-                "SELECT 1 FROM agreements_meetingseries s "
+            parts.append(
+                "(SELECT count(*) FROM agreements_meetingseries s "
                 "WHERE least(s.state_a_id, s.state_b_id) = x.a "
-                f"AND greatest(s.state_a_id, s.state_b_id) = x.b AND {where}"
+                f"AND greatest(s.state_a_id, s.state_b_id) = x.b AND {where})"
             )
+            params += where_params
         else:
             where, where_params = _positional(branch.where, "i", values)
-            rows = (
-                f"SELECT 1 FROM agreements_instrument i WHERE {where} AND EXISTS "
-                f"(SELECT 1 FROM {pair_rows} AND p.instrument_id = i.id)"
+            # Once for all the pairs, from the rule's index (OFFSET 0 keeps PostgreSQL from
+            # reading each pair's rows instead).
+            shared.append(
+                f"branch{number} AS MATERIALIZED (SELECT p.state_a AS a, p.state_b AS b, "
+                "count(*) AS n "
+                f"FROM (SELECT i.id FROM agreements_instrument i WHERE {where} OFFSET 0) i "
+                "JOIN agreements_instrumentpair p ON p.instrument_id = i.id "
+                "WHERE (p.state_a, p.state_b) IN (SELECT a, b FROM x) GROUP BY 1, 2)"
             )
-        parts.append(f"(SELECT count(*) FROM ({rows} LIMIT {PAIR_COUNT_LIMIT + 1}) c)")
-        params += where_params
+            shared_params += where_params
+            parts.append(f"coalesce((SELECT n FROM branch{number} WHERE a = x.a AND b = x.b), 0)")
+    with_shared = "".join(f", {one}" for one in shared)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT x.a, x.b, {', '.join(parts)} "
-            "FROM unnest(%s::varchar[], %s::varchar[]) AS x (a, b)",
-            [*params, [a for a, _ in pairs], [b for _, b in pairs]],
+            "WITH x AS (SELECT * FROM unnest(%s::varchar[], %s::varchar[]) AS x (a, b))"
+            f"{with_shared} SELECT x.a, x.b, {', '.join(parts)} FROM x",
+            [[a for a, _ in pairs], [b for _, b in pairs], *shared_params, *params],
         )
         found = cursor.fetchall()
-    rules = [branch.rule for branch in branches(on)]
     counts = {}
     for a, b, *numbers in found:
         per_rule = Counter()
-        for rule, n in zip(rules, numbers, strict=True):
+        for rule, n in zip((branch.rule for branch in counted), numbers, strict=True):
             per_rule[rule] = min(per_rule[rule] + n, PAIR_COUNT_LIMIT + 1)
         counts[(a, b)] = {rule: n for rule, n in per_rule.items() if n}
     return counts

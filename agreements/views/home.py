@@ -10,7 +10,7 @@ from agreements import calendar
 from agreements.attention import attention_by_pair
 from agreements.models import Meeting, State, is_due_soon, is_overdue, today
 from agreements.models.reference import pair_name, pair_slug
-from agreements.radar import counts_in_words, radar_counts_by_pair
+from agreements.radar import RULES_COUNTED_PER_PAIR, counts_in_words, radar_counts_by_pair
 from agreements.views.follow_ups import board_line, board_queryset
 
 RELATIONSHIPS_PER_PAGE = 50
@@ -41,7 +41,7 @@ def home(request):
     page = Paginator(relations, RELATIONSHIPS_PER_PAGE).get_page(request.GET.get("page"))
     shown = [row["attention"].codes for row in page]
     latest = _latest_meetings(shown)
-    radar = radar_counts_by_pair(shown)
+    radar = radar_counts_by_pair(shown, rules=RULES_COUNTED_PER_PAIR)
     for row in page:
         row["latest"] = latest.get(row["attention"].codes)
         row["radar"] = counts_in_words(radar.get(row["attention"].codes, {}))
