@@ -344,7 +344,20 @@ RUNNING_WITH_A_TERM = (
     "{t}.status IN ('in_force', 'suspended') AND {t}.duration_years IS NOT NULL "
     "AND {t}.in_force_on IS NOT NULL"
 )
-RENEWAL_END = "agreements_renewal_end({t}.in_force_on, {t}.duration_years, %(on)s)"
+# The end of the period of a tacitly renewed instrument running on `on` (`current_term`, which
+# the tests hold it to): K whole periods from the entry into force, the next boundary after
+# `on`; a renewal dated today has happened. age() counts whole years; from a 29 February it can
+# count one short (28 February is a year later for add_months, not for age), hence the CASE.
+_PERIODS = (
+    "greatest(1, extract(year FROM age(%(on)s, {t}.in_force_on))::integer "
+    "/ {t}.duration_years + 1)"
+)
+_AFTER = "({t}.in_force_on + make_interval(months => 12 * {t}.duration_years * ({k})))::date"
+RENEWAL_END = (
+    f"CASE WHEN {_AFTER.format(t='{t}', k=_PERIODS)} <= %(on)s "
+    f"THEN {_AFTER.format(t='{t}', k=_PERIODS + ' + 1')} "
+    f"ELSE {_AFTER.format(t='{t}', k=_PERIODS)} END"
+)
 NOTICE = "make_interval(months => coalesce({t}.notice_months, 0))"
 # Links that replace an instrument by one in force (few: the radar reads them first).
 REPLACING = (
