@@ -349,8 +349,7 @@ RUNNING_WITH_A_TERM = (
 # `on`; a renewal dated today has happened. age() counts whole years; from a 29 February it can
 # count one short (28 February is a year later for add_months, not for age), hence the CASE.
 _PERIODS = (
-    "greatest(1, extract(year FROM age(%(on)s, {t}.in_force_on))::integer "
-    "/ {t}.duration_years + 1)"
+    "greatest(1, extract(year FROM age(%(on)s, {t}.in_force_on))::integer / {t}.duration_years + 1)"
 )
 _AFTER = "({t}.in_force_on + make_interval(months => 12 * {t}.duration_years * ({k})))::date"
 RENEWAL_END = (
