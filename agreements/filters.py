@@ -1,19 +1,23 @@
 """Query-string filters, shared by the API lists and the managers' pages; each is documented in
-the OpenAPI schema."""
+the OpenAPI schema. A pair's and a state's fields (and their one parser each) are in
+`agreements.lists.pairs`; a filter's bad value is a form error, never an exception."""
 
 import datetime
-import re
 
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 from django_filters.widgets import BooleanWidget
 from drf_spectacular.utils import extend_schema_field
-from rest_framework.exceptions import ValidationError
 
-from agreements.api.schema import PAIR, STATE_CODE
+from agreements.lists.pairs import (
+    PAIR,
+    STATE_CODE,
+    PairField,
+    PairNameField,
+    StateNameField,
+)
 from agreements.models import (
     FollowUpAction,
     Indicator,
@@ -29,16 +33,6 @@ from agreements.models import (
 )
 from agreements.models.reference import ordered_pair
 from agreements.radar import Rule, Selection
-
-
-def parse_pair(value: str) -> tuple[str, str]:
-    """'KZ-IL' → ('KZ', 'IL'), refusing anything else with a readable message."""
-    codes = value.upper().split("-")
-    if len(codes) != 2 or State.objects.filter(code__in=codes).count() != len(set(codes)):
-        raise ValidationError(
-            {"pair": "Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."}
-        )
-    return codes[0], codes[1]
 
 
 def full_text(queryset, fields: list[str], value: str):
@@ -72,7 +66,9 @@ class StateCodesFilter(filters.ModelMultipleChoiceFilter):
 
 @extend_schema_field(PAIR)
 class PairFilter(filters.CharFilter):
-    pass
+    """`pair=KZ-IL`, either order: its value is a `lists.pairs.Pair`."""
+
+    field_class = PairField
 
 
 @extend_schema_field(STATE_CODE)
@@ -108,8 +104,8 @@ class PairFilterSet(FilterSet):
         method="filter_pair", label="Pair (KZ-IL)", help_text="Two state codes: KZ-IL."
     )
 
-    def filter_pair(self, queryset, name, value):
-        return queryset.for_pair(*parse_pair(value))
+    def filter_pair(self, queryset, name, pair):
+        return queryset.for_pair(pair.first.code, pair.second.code)
 
 
 class InstrumentFilter(PairFilterSet):
@@ -188,114 +184,8 @@ class IndicatorFilter(FilterSet):
         model = Indicator
         fields = []
 
-    def filter_pair(self, queryset, name, value):
-        a, b = parse_pair(value)
-        return queryset.filter(state_a__in=[a, b], state_b__in=[a, b])
-
-
-# Between two states in a pair written out: "KZ-IL", "Kazakhstan–Israel", "Kazakhstan and Israel".
-PAIR_SEPARATOR = re.compile(r"\s*[-\u2010-\u2015/,]\s*|\s+and\s+", re.IGNORECASE)
-
-
-class Pair(str):
-    """A pair as the filters take it ("KZ-IL"), with its two states in the order given."""
-
-    def __new__(cls, first: State, second: State):
-        pair = super().__new__(cls, f"{first.code}-{second.code}")
-        pair.first, pair.second = first, second
-        return pair
-
-
-def states_by_word(words) -> dict[str, State]:
-    """The states whose code or name (in any case) is one of `words`, keyed by both, lower-case:
-    one query for all."""
-    words = {word.strip().lower() for word in words if word.strip()}
-    if not words:
-        return {}
-    found = State.objects.annotate(lower_name=Lower("name")).filter(
-        Q(code__in=[word.upper() for word in words if len(word) == 2]) | Q(lower_name__in=words)
-    )
-    return {key: state for state in found for key in (state.code.lower(), state.lower_name)}
-
-
-def resolve_pair(text: str) -> Pair:
-    """Two states by code or name, in either order, joined by a hyphen, a dash or "and". Every
-    place a separator could split the text is tried ("Guinea-Bissau-Israel" splits once)."""
-    splits = [(text[: m.start()], text[m.end() :]) for m in PAIR_SEPARATOR.finditer(text.strip())]
-    states = states_by_word(word for split in splits for word in split)
-    for left, right in splits:
-        first, second = states.get(left.strip().lower()), states.get(right.strip().lower())
-        if first and second and first != second:
-            return Pair(first, second)
-        if first and first == second:
-            raise forms.ValidationError("Choose two different states.")
-    unknown = [
-        word.strip() for split in splits for word in split if word.strip().lower() not in states
-    ]
-    if splits and len(unknown) == 1:
-        raise forms.ValidationError(f"No state is called “{unknown[0]}”. Choose one from the list.")
-    raise forms.ValidationError("Give two states by name or code: Kazakhstan and Israel, or KZ-IL.")
-
-
-class PairWidget(forms.MultiWidget):
-    """Two boxes, "between … and …", each offering the states by name (the page's datalist
-    `states`). A whole pair in the query string (`pair=KZ-IL`, as other pages link to the board)
-    is read as if typed in the first box."""
-
-    def __init__(self, attrs=None):
-        box = {"list": "states", "autocomplete": "off"}
-        super().__init__(
-            [
-                forms.TextInput({**box, "placeholder": "a state", "aria-label": "One state"}),
-                forms.TextInput({**box, "placeholder": "and another", "aria-label": "The other"}),
-            ],
-            attrs,
-        )
-
-    def value_from_datadict(self, data, files, name):
-        if data.get(name):
-            return [data[name], ""]
-        return super().value_from_datadict(data, files, name)
-
-    def decompress(self, value):
-        return [value.first.name, value.second.name] if value else [None, None]
-
-
-class PairNameField(forms.MultiValueField):
-    """Two states by code or name, or a whole pair in one box (see `resolve_pair`); its value is
-    a `Pair`."""
-
-    widget = PairWidget
-
-    def __init__(self, **kwargs):
-        boxes = (forms.CharField(required=False), forms.CharField(required=False))
-        super().__init__(fields=boxes, require_all_fields=False, **kwargs)
-
-    def compress(self, values):
-        given = [value.strip() for value in values if value and value.strip()]
-        if not given:
-            return ""
-        if len(given) == 2:
-            return resolve_pair(f"{given[0]} and {given[1]}")
-        try:
-            return resolve_pair(given[0])
-        except forms.ValidationError:
-            if states_by_word(given):
-                raise forms.ValidationError("Choose the other state of the pair too.") from None
-            raise
-
-
-class StateNameField(forms.CharField):
-    """A state by code or name, in any case; its value is the `State`."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        state = states_by_word([value]).get(value.strip().lower())
-        if state is None:
-            raise forms.ValidationError(f"No state is called “{value}”. Choose one from the list.")
-        return state
+    def filter_pair(self, queryset, name, pair):
+        return queryset.filter(state_a__in=pair.states, state_b__in=pair.states)
 
 
 class TickField(forms.BooleanField):
@@ -374,9 +264,6 @@ class FollowUpBoardFilter(FollowUpActionFilter):
     unassigned = TickFilter(method="filter_unassigned", label="No one responsible")
     undated = TickFilter(field_name="due_on", lookup_expr="isnull", label="No due date")
 
-    def filter_pair(self, queryset, name, value):
-        return queryset.for_pair(value.first.code, value.second.code)
-
     def filter_due_within(self, queryset, name, value):
         start = today()
         return queryset.open().filter(
@@ -431,13 +318,20 @@ class RadarFilter(PairFilterSet):
         return queryset.with_party(state.code)
 
     def selection(self) -> Selection:
-        """What the radar selects (call after `is_valid()`); a bad pair is refused here."""
+        """What the radar selects, the pair in its stored order (call after `is_valid()`: a bad
+        pair is a form error)."""
         data = self.form.cleaned_data
-        pair = ordered_pair(*parse_pair(data["pair"])) if data.get("pair") else None
+        pair = data.get("pair")
         return Selection(
-            pair=pair,
+            pair=ordered_pair(pair.first.code, pair.second.code) if pair else None,
             state=data["state"].code if data.get("state") else None,
             sector=data["sector"].pk if data.get("sector") else None,
             kind=data.get("kind") or None,
             rule=data.get("rule") or None,
         )
+
+
+class RadarPageFilter(RadarFilter):
+    """The radar page's form: the same filters, and its pair box may be left empty."""
+
+    pair = PairFilter(method="filter_pair", label="Pair (KZ-IL)", refuse_empty=False)

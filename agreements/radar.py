@@ -18,7 +18,7 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from agreements.entry_into_force import ordinal
+from agreements.lists import paging
 from agreements.models import (
     Instrument,
     InstrumentLink,
@@ -27,6 +27,7 @@ from agreements.models import (
     add_months,
     today,
 )
+from agreements.models.entry_into_force import ordinal
 from agreements.models.pairs import InstrumentPair
 from agreements.series import series_state, series_with_rounds
 
@@ -325,20 +326,20 @@ def series_items(series, *, on: datetime.date) -> list[RadarItem]:
 # --- Selection in SQL -------------------------------------------------------------------------
 #
 # Each rule is also a condition in SQL, so that PostgreSQL selects, orders and counts what the
-# rules list through an index (migration 0024) and a page costs the same at a million
+# rules list through an index (migration 0025) and a page costs the same at a million
 # instruments as at ten thousand; `instrument_items` and `series_items` above then say why, for
 # the fifty items of a page. The tests hold the two to the same edges. `{t}` is the table the
 # condition reads: an instrument's pair rows carry its status and both dates, so the rules that
 # read only those run on a pair's own rows when a pair is chosen.
 
 PER_PAGE = 50
-# Counted only so far, as the API's lists are (agreements/api/pagination.py): the rest is
-# "more than 10,000", and a page costs the same however many there are.
-COUNT_LIMIT = 10_000
+# Each rule's items are counted only up to `paging.COUNT_LIMIT`, as the lists are
+# (agreements/lists/paging.py): the rest is "more than 10,000", and a page costs the same however
+# many there are. Not through `capped_count`: the radar counts every rule in one query.
 # The home page's and the digest's counts per pair stop sooner: "more than 99".
 PAIR_COUNT_LIMIT = 99
 
-# The end of a fixed term, as migration 0024 indexes it (the planner matches the expression).
+# The end of a fixed term, as migration 0025 indexes it (the planner matches the expression).
 TERM_END = "({t}.in_force_on + make_interval(months => 12 * {t}.duration_years))::date"
 RUNNING_WITH_A_TERM = (
     "{t}.status IN ('in_force', 'suspended') AND {t}.duration_years IS NOT NULL "
@@ -549,11 +550,11 @@ class RadarPage:
 
     @property
     def count(self) -> int:
-        return min(sum(self.counts.values()), COUNT_LIMIT)
+        return min(sum(self.counts.values()), paging.COUNT_LIMIT)
 
     @property
     def count_is_capped(self) -> bool:
-        return sum(self.counts.values()) > COUNT_LIMIT
+        return sum(self.counts.values()) > paging.COUNT_LIMIT
 
     def rule_counts(self) -> list[dict]:
         """The rules with items: rule, label, count (at most COUNT_LIMIT), capped."""
@@ -561,8 +562,8 @@ class RadarPage:
             {
                 "rule": rule,
                 "label": rule.label,
-                "count": min(n, COUNT_LIMIT),
-                "count_is_capped": n > COUNT_LIMIT,
+                "count": min(n, paging.COUNT_LIMIT),
+                "count_is_capped": n > paging.COUNT_LIMIT,
             }
             for rule, n in self.counts.items()
             if n
@@ -608,8 +609,8 @@ def radar_page(
     ]
     counts = dict.fromkeys(Rule, 0)
     for query, n in zip(queries, _capped_counts(queries), strict=True):
-        counts[query.branch.rule] = min(counts[query.branch.rule] + n, COUNT_LIMIT + 1)
-    listed = min(sum(counts.values()), COUNT_LIMIT)
+        counts[query.branch.rule] = min(counts[query.branch.rule] + n, paging.COUNT_LIMIT + 1)
+    listed = min(sum(counts.values()), paging.COUNT_LIMIT)
     num_pages = max(1, -(-listed // per_page))
     number = min(max(1, number), num_pages)
     rows = _page_rows(queries, offset=(number - 1) * per_page, limit=per_page)
@@ -620,7 +621,7 @@ def _capped_counts(queries: list[BranchQuery]) -> list[int]:
     """Each branch's rows, counted up to COUNT_LIMIT + 1, in one query."""
     parts, params = [], []
     for query in queries:
-        found = _sql(query.queryset.order_by().values(query.ref)[: COUNT_LIMIT + 1])
+        found = _sql(query.queryset.order_by().values(query.ref)[: paging.COUNT_LIMIT + 1])
         if found is None:
             parts.append("0")
             continue
@@ -680,7 +681,7 @@ def _items(rows: list[tuple], on: datetime.date) -> list[RadarItem]:
 
 def radar_items(selection: Selection | None = None, *, on: datetime.date | None = None) -> list:
     """Every item of a selection, on one page of up to COUNT_LIMIT (the tests' and small uses')."""
-    return radar_page(selection, on=on, per_page=COUNT_LIMIT).items
+    return radar_page(selection, on=on, per_page=paging.COUNT_LIMIT).items
 
 
 # --- Counts per pair --------------------------------------------------------------------------

@@ -52,11 +52,7 @@ def instrument_create(
     """Create an instrument with its parties ({"state": State, "organization": …, "signatory": …})
     and the first row of its history: `proposed`, on the day the intent was stated."""
     parties = list(parties)
-    states = [party["state"] for party in parties]
-    if len(set(states)) < 2:
-        raise ValidationError({"parties": "An instrument needs at least two different parties."})
-    if len(set(states)) != len(states):
-        raise ValidationError({"parties": "A state can be a party only once."})
+    validate_parties([party["state"] for party in parties])
 
     instrument = Instrument(**fields)
     instrument.full_clean()
@@ -72,20 +68,73 @@ def instrument_create(
     return instrument
 
 
+TOO_FEW_PARTIES = "An instrument needs at least two different parties."
+PARTY_TWICE = "A state can be a party only once."
+
+
+def validate_parties(states: Iterable) -> None:
+    """The parties rule, in the words every door answers with (the admin's parties, the API, the
+    services): each state once, and at least two of them. The database holds both too (a unique
+    constraint, and a trigger checked at commit: `models/instruments.py`)."""
+    states = list(states)
+    if len(set(states)) != len(states):
+        raise ValidationError({"parties": PARTY_TWICE})
+    if len(states) < 2:
+        raise ValidationError({"parties": TOO_FEW_PARTIES})
+
+
 @transaction.atomic
-def instrument_set_parties(*, instrument: Instrument, states: Iterable[State]) -> None:
-    """Make these states the parties: new ones are added, missing ones removed, unless they have
-    already acted on the instrument."""
-    wanted = {state.pk for state in states}
-    if len(wanted) < 2:
-        raise ValidationError({"parties": "An instrument needs at least two different parties."})
+def instrument_update(
+    *,
+    instrument: Instrument,
+    parties: Iterable[dict] | None = None,
+    links: Iterable[dict] | None = None,
+    sectors: Iterable | None = None,
+    subjects: Iterable | None = None,
+    sources: Iterable[Source] | None = None,
+    **fields,
+) -> StatusChange | None:
+    """Change an instrument: the fields given, then whichever of its parties, links, sectors,
+    subjects and sources are given (each a whole list; None leaves it as it is), then bring it into
+    force if its rule now says it is. The admin's change form and the API's PUT and PATCH call
+    this. Returns that entry into force, if there was one."""
     _lock(instrument)
-    current = set(instrument.parties.values_list("state_id", flat=True))
-    leaving = current - wanted
+    for name, value in fields.items():
+        setattr(instrument, name, value)
+    instrument.full_clean()
+    instrument.save()
+    for name, chosen in (("sectors", sectors), ("subjects", subjects), ("sources", sources)):
+        if chosen is not None:
+            getattr(instrument, name).set(chosen)
+    if parties is not None:
+        instrument_set_parties(instrument=instrument, parties=parties)
+    if links is not None:
+        instrument_set_links(instrument=instrument, links=links)
+    return instrument_promote_if_due(instrument=instrument)
+
+
+@transaction.atomic
+def instrument_set_parties(*, instrument: Instrument, parties: Iterable[dict]) -> None:
+    """Make these the parties ({"state": State, "organization": …, "signatory": …}; only the state
+    is needed): new ones are added, missing ones removed unless they have already acted on the
+    instrument, and the others keep what they had unless it is given."""
+    parties = list(parties)
+    validate_parties([party["state"].pk for party in parties])
+    _lock(instrument)
+    current = {party.state_id: party for party in instrument.parties.all()}
+    wanted = {party["state"].pk: party for party in parties}
+    leaving = set(current) - set(wanted)
     refuse_removing_parties_that_acted(instrument=instrument, states=leaving)
     instrument.parties.filter(state__in=leaving).delete()
-    for code in sorted(wanted - current):
-        InstrumentParty.objects.create(instrument=instrument, state_id=code)
+    for code, given in sorted(wanted.items()):
+        party = current.get(code) or InstrumentParty(instrument=instrument, state_id=code)
+        changed = {name: value for name, value in given.items() if name != "state"}
+        if party.pk is None or any(
+            getattr(party, name) != value for name, value in changed.items()
+        ):
+            for name, value in changed.items():
+                setattr(party, name, value)
+            party.save()
 
 
 @transaction.atomic
@@ -524,10 +573,7 @@ def instruments_create_in_bulk(
     made = []
     for given in instruments:
         _refuse_invalid_steps(given["steps"])
-        if len({state.pk for state in given["parties"]}) < 2:
-            raise ValidationError(
-                {"parties": "An instrument needs at least two different parties."}
-            )
+        validate_parties(state.pk for state in given["parties"])
         instrument = Instrument(**given["fields"])
         _copy_from_steps(instrument, [(status, on) for status, on, _ in given["steps"]])
         instrument.clean_fields()

@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
-    "agreements.audit.AuditContextMiddleware",
+    "agreements.audit_events.AuditContextMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -223,8 +223,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["agreements.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "agreements.api.ordering.OrderingFilter",
+        "agreements.api.filtering.FilterBackend",
+        "agreements.api.ordering_tie_break.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "agreements.api.pagination.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -275,7 +275,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "agreements.models.Meeting.Kind",
         "InstrumentKindEnum": "agreements.models.Instrument.Kind",
         "FollowUpStatusEnum": "agreements.models.FollowUpAction.Status",
-        "StateCodeEnum": "agreements.api.schema.STATE_CODES",
+        "StateCodeEnum": "agreements.lists.pairs.STATE_CODES",
     },
 }
 
@@ -304,7 +304,7 @@ REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 # The admin's "Events" page (analysts and managers): who, from which URL, and what changed.
 PGHISTORY_ADMIN_MODEL = "pghistory.MiddlewareEvents"
-PGHISTORY_ADMIN_CLASS = "agreements.audit.AuditEventsAdmin"
+PGHISTORY_ADMIN_CLASS = "agreements.audit_events.AuditEventsAdmin"
 
 # A strict Content-Security-Policy everywhere (not only in production, so that development and
 # the browser tests meet it): no inline script or style, nothing from other origins.

@@ -225,7 +225,7 @@ def test_admin_refuses_an_instrument_with_one_party_and_saves_nothing(db, client
     response = client_as("analyst").post("/admin/agreements/instrument/add/", form)
 
     assert response.status_code == 200
-    assert "An instrument needs at least two parties." in response.content.decode()
+    assert "An instrument needs at least two different parties." in response.content.decode()
     assert Instrument.objects.count() == 0
 
 

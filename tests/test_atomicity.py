@@ -7,7 +7,7 @@ import io
 import pytest
 from django.db import connection
 
-from agreements.export import export_data
+from agreements.data_dump import export_data
 from agreements.services import instrument_transition
 from tests.factories import make_instrument
 from tests.test_admin import INLINE_MANAGEMENT_FORMS, instrument_form

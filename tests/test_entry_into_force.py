@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from agreements.entry_into_force import first_day_of_nth_month_after
 from agreements.models import Instrument, PartyAction
+from agreements.models.entry_into_force import first_day_of_nth_month_after
 from agreements.services import instrument_transition, party_action_record
 from tests.factories import make_instrument
 

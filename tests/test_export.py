@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from agreements.export import exported_models
+from agreements.data_dump import exported_models
 from agreements.models import Instrument, Source
 
 pytestmark = pytest.mark.django_db

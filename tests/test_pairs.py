@@ -218,7 +218,6 @@ def test_a_list_filtered_by_pair_alone_counts_what_the_filters_count(
 @pytest.mark.parametrize(
     "query, expected",
     [
-        ({"pair": ""}, 4),  # an empty filter is no filter: every instrument
         ({"pair": "KZ-kz"}, 0),  # one state is no pair
         ({"pair": ["FR-KZ", "IL-KZ"]}, 3),  # the last one counts, as for the filter
     ],
@@ -232,6 +231,27 @@ def test_odd_pairs_are_counted_as_the_filter_reads_them(api_as, query, expected)
 
     assert response.status_code == 200
     assert response.data["count"] == len(response.data["results"]) == expected
+
+
+@pytest.mark.parametrize("url", ["/api/v1/instruments/", "/api/v1/radar/"])
+def test_an_empty_pair_is_refused_by_the_api(api_as, url):
+    response = api_as("consumer").get(url, {"pair": ""})
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "pair": [
+                "Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL. "
+                "An empty pair is not one."
+            ]
+        },
+    )
+
+
+def test_an_empty_pair_box_on_a_page_is_no_filter(db, client_as):
+    response = client_as("consumer").get("/radar/", {"pair": "", "kind": ""})
+
+    assert (response.status_code, response.context["selection"].errors) == (200, {})
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -371,7 +371,7 @@ def test_pages_of_the_radar_and_counts_per_rule(db, monkeypatch):
     only = radar_page(Selection(rule=Rule.EXPIRY), on=on)
     assert [item.title for item in only.items] == ["Expiring"]
 
-    monkeypatch.setattr(radar, "COUNT_LIMIT", 2)
+    monkeypatch.setattr("agreements.lists.paging.COUNT_LIMIT", 2)
     capped = radar_page(on=on, per_page=1)
     assert (capped.count, capped.count_is_capped, capped.num_pages) == (2, True, 2)
 

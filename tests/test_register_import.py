@@ -260,7 +260,7 @@ def test_semicolon_separated_csv_is_read(tmp_path):
 
 
 def test_audit_trail_names_the_import_and_its_file(tmp_path):
-    from agreements.audit import events_of
+    from agreements.audit_events import events_of
 
     run(write(tmp_path, GOOD))
     visas = Instrument.objects.get(reference="MFA-1")

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, Max, Min, OuterRef
 
-from agreements.api.pagination import CappedCountPaginator
+from agreements.lists.paging import CappedCountPaginator
 from agreements.models import InstrumentParty, Meeting, State
 from agreements.whole_numbers import parse_whole_number
 

@@ -45,8 +45,10 @@ class PartiesFormSet(BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
         ]
-        if len(kept) < 2:
-            raise ValidationError("An instrument needs at least two parties.")
+        try:
+            services.validate_parties(form.cleaned_data["state"] for form in kept)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["parties"]) from None
         if self.instance.pk is None:
             return  # a new instrument: no party has acted yet
         # The stored state is the one that acted (the instance already carries the submitted one).
@@ -252,18 +254,57 @@ class InstrumentAdmin(LongTitlesAdmin):
             return [InstrumentPartyInline, InstrumentLinkInline]
         return [InstrumentPartyInline, PartyActionInline, InstrumentLinkInline, StatusChangeInline]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+    def save_model(self, request, obj, form, change):
         if not change:
+            super().save_model(request, obj, form, change)
+        # A change is written whole, with its parties and links, by the service (save_related).
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            entry_into_force = self._update(request, form, formsets)
+        else:
+            super().save_related(request, form, formsets, change)
             services.instrument_start_history(
                 instrument=form.instance,
                 on=form.cleaned_data["intent_stated_on"],
                 user=request.user,
             )
-        change = services.instrument_promote_if_due(instrument=form.instance)
-        if change:
-            on = date_format(change.happened_on)
+            entry_into_force = services.instrument_promote_if_due(instrument=form.instance)
+        if entry_into_force:
+            on = date_format(entry_into_force.happened_on)
             messages.info(request, f"It entered into force under its rule on {on}.")
+
+    def _update(self, request, form, formsets):
+        """The change form through `services.instrument_update`, as the API's PUT: the fields, the
+        parties and the links, then an entry into force the party actions above may have made
+        due (so those are saved first)."""
+        given = {formset.prefix: formset for formset in formsets}
+        for prefix, formset in given.items():
+            if prefix in ("parties", "links"):
+                formset.save(commit=False)  # what changed, for the admin's history; not written
+            else:
+                self.save_formset(request, form, formset, change=True)
+        kept = {
+            prefix: [
+                inline.cleaned_data
+                for inline in given[prefix].forms
+                if inline.cleaned_data and not inline.cleaned_data.get("DELETE", False)
+            ]
+            for prefix in ("parties", "links")
+        }
+        many = ("sectors", "subjects", "sources")
+        return services.instrument_update(
+            instrument=form.instance,
+            parties=[
+                {name: party[name] for name in ("state", "organization", "signatory")}
+                for party in kept["parties"]
+            ],
+            links=[
+                {"relation": link["relation"], "target": link["target"]} for link in kept["links"]
+            ],
+            **{name: form.cleaned_data[name] for name in many},
+            **{name: value for name, value in form.cleaned_data.items() if name not in many},
+        )
 
     @admin.display(description="parties")
     def party_codes(self, instrument):

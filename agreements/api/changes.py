@@ -12,7 +12,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from agreements.api.csv_export import CSVListMixin
+from agreements.api.csv_lists import CSVListMixin
 from agreements.models import Change
 from agreements.whole_numbers import parse_whole_number
 

@@ -1,9 +1,11 @@
-"""The instruments list read as plain rows: one query brings a page of instruments with their
-parties, notifications, sectors and sources as arrays, and each row becomes the same dictionary
-`InstrumentSerializer` would give (tests compare the two on every instrument they create).
+"""How the API shows an instrument, everywhere: the list, the detail, the answers to writes and
+transitions (`InstrumentSerializer.to_representation` reads one row here) and the CSV. One query
+brings a page of instruments with their parties, notifications, sectors and sources as arrays,
+and `instrument_data` makes each row the dictionary the API gives.
 
-Lists use it because building model instances, prefetching four relations and running the
-serializer's fields cost most of a list request; writes and single objects keep the serializer.
+Built from plain rows because building model instances, prefetching four relations and running a
+serializer's fields cost most of a list request; the serializer only parses writes and describes
+the answer in the schema.
 
 The rows carry the parties' codes only; their names (to list them by name and to name a missing
 notification) come from the cache (`state_names`). Joining the states inside the row query cost
@@ -18,8 +20,8 @@ from django.db.models import BigIntegerField, CharField, JSONField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from agreements.entry_into_force import project_terms
 from agreements.models import Instrument, PartyAction, State
+from agreements.models.entry_into_force import project_terms
 
 COLUMNS = [
     "id",

@@ -1,61 +1,15 @@
-"""Pages of 50 (up to 500), counted only so far: counting a million matching rows to serve fifty
-costs more than the page itself, and grows with the data."""
+"""The API's pages: 50 (up to 500), counted only so far (`agreements.lists.paging`, which the
+admin and the pages share)."""
 
-import hashlib
-
-from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 from rest_framework import pagination
 from rest_framework.response import Response
 
-from agreements.models.pairs import pair_rows_for_list
-
-COUNT_LIMIT = 10_000
-# How long a list found beyond COUNT_LIMIT is taken to stay beyond it, without counting again.
-CAPPED_SECONDS = 300
-
-
-class CappedCountPaginator(Paginator):
-    """Counts at most COUNT_LIMIT + 1 rows (SELECT count(*) FROM (... LIMIT 10001)), in no
-    particular order: ordering them first would make PostgreSQL read them in the list's order
-    instead of the cheapest way (for a full-text match, the text index).
-
-    `count_from`: other rows that are as many as the list's, cheaper to count (a pair's rows).
-
-    Below the cap a count is cheap: it reads at most COUNT_LIMIT + 1 rows. Beyond it, it can
-    cost far more: a full-text match first lists every matching row from the text index, then
-    applies the LIMIT (185,000 rows for "visa" at a million instruments). So a list found
-    beyond the cap is remembered as such, by its SQL, in the cache for CAPPED_SECONDS: the next
-    pages and the next users of that list are not counted again. Only a mass deletion brings a
-    list from over 10,000 rows to under it in minutes; it then shows "more than 10,000" for
-    up to CAPPED_SECONDS longer than it should."""
-
-    def __init__(self, object_list, per_page, *args, count_from=None, **kwargs):
-        super().__init__(object_list, per_page, *args, **kwargs)
-        self.count_from = count_from
-
-    @cached_property
-    def count(self) -> int:
-        object_list = self.object_list if self.count_from is None else self.count_from
-        # Only the ids: a list's computed columns cost nothing to a count.
-        rows = object_list.order_by().values("pk")[: COUNT_LIMIT + 1]
-        try:
-            sql = repr((rows.db, *rows.query.sql_with_params()))
-        except EmptyResultSet:  # a filter nothing can match, such as an empty IN ()
-            return 0
-        key = "capped-count:" + hashlib.sha256(sql.encode()).hexdigest()
-        if cache.get(key):
-            return COUNT_LIMIT + 1
-        count = rows.count()
-        if count > COUNT_LIMIT:
-            cache.set(key, True, CAPPED_SECONDS)
-        return count
-
-    @property
-    def count_is_capped(self) -> bool:
-        return self.count > COUNT_LIMIT
+from agreements.lists.paging import (
+    CAPPED_SECONDS,
+    COUNT_LIMIT,
+    CappedCountPaginator,
+    rows_to_count,
+)
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -65,8 +19,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
     count_from = None
 
     def paginate_queryset(self, queryset, request, view=None):
-        # Called after the filters have refused a bad `pair=`.
-        self.count_from = pair_rows_for_list(queryset.model, request.query_params)
+        # Called after the filters have refused bad input, so the filter set is valid.
+        filterset = getattr(view, "filterset", None)
+        self.count_from = rows_to_count(filterset) if filterset is not None else None
         return super().paginate_queryset(queryset, request, view)
 
     def django_paginator_class(self, object_list, per_page):
@@ -76,7 +31,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
         paginator = self.page.paginator
         return Response(
             {
-                "count": min(paginator.count, COUNT_LIMIT),
+                "count": paginator.count_shown,
                 "count_is_capped": paginator.count_is_capped,
                 "next": self.get_next_link(),
                 "previous": self.get_previous_link(),

@@ -8,8 +8,9 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from agreements.filters import RadarFilter
+from agreements.lists.paging import COUNT_LIMIT
 from agreements.models import Instrument, today
-from agreements.radar import COUNT_LIMIT, PER_PAGE, RadarItem, Rule, radar_page
+from agreements.radar import PER_PAGE, RadarItem, Rule, radar_page
 
 
 class MayReadInstruments(BasePermission):

@@ -7,19 +7,6 @@ is still referred to), 412 (If-Match is stale), 413 (body too large), 429 (throt
 per field.
 """
 
-import pycountry
-
-# The states are ISO 3166-1, loaded from pycountry (migration 0002): the schema can list them, so
-# a program (or a fuzzer) knows which codes exist.
-STATE_CODES = sorted(country.alpha_2 for country in pycountry.countries)
-STATE_CODE = {"type": "string", "enum": STATE_CODES, "example": "KZ"}
-_ANY_CODE = "|".join(STATE_CODES)
-PAIR = {
-    "type": "string",
-    "pattern": f"^({_ANY_CODE})-({_ANY_CODE})$",
-    "example": "KZ-IL",
-}
-
 ERRORS = {
     "400": "The request says something the data does not allow; the messages say what, per field.",
     "401": "No valid token (send Authorization: Token <key>).",

@@ -7,7 +7,8 @@ from rest_framework import serializers
 
 from agreements import services
 from agreements.api.errors import as_api_error
-from agreements.api.schema import PAIR, STATE_CODE
+from agreements.api.instrument_rows import instrument_data, instrument_rows
+from agreements.lists.pairs import PAIR, STATE_CODE, pair_of_codes
 from agreements.models import (
     ActionUpdate,
     FollowUpAction,
@@ -54,7 +55,14 @@ class StateCodeField(serializers.SlugRelatedField):
 
 @extend_schema_field(PAIR)
 class PairField(serializers.CharField):
-    """Two state codes joined by a hyphen: KZ-IL."""
+    """Two state codes joined by a hyphen, either order: KZ-IL (`lists.pairs.pair_of_codes`);
+    its value is a `lists.pairs.Pair`."""
+
+    def to_internal_value(self, data):
+        try:
+            return pair_of_codes(super().to_internal_value(data))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
 
 class SectorSlugField(serializers.SlugRelatedField):
@@ -167,11 +175,6 @@ class EntryIntoForceRuleSerializer(serializers.Serializer):
     )
     date = serializers.DateField(source="entry_into_force_date", required=False, allow_null=True)
 
-    def to_representation(self, instrument):
-        if not instrument.entry_into_force_rule:
-            return None
-        return super().to_representation(instrument)
-
     def to_internal_value(self, data):
         # A rule given is the whole rule: what it does not name is cleared.
         values = super().to_internal_value(data)
@@ -185,9 +188,6 @@ class PartyCodesField(serializers.ListField):
 
     child = StateCodeField()
 
-    def to_representation(self, parties):
-        return [party.state_id for party in parties.all()]
-
 
 class InstrumentLinkSerializer(serializers.Serializer):
     """One link from this instrument to another: {"relation": "amends", "target": 12}."""
@@ -198,7 +198,8 @@ class InstrumentLinkSerializer(serializers.Serializer):
 
 class InstrumentSerializer(CleanModelSerializer):
     binding = serializers.BooleanField(source="is_binding", default=True)
-    parties = PartyCodesField(min_length=2)
+    # The schema says "two or more"; the words are the services' own, as for the rest of the rule.
+    parties = PartyCodesField(min_length=2, error_messages={"min_length": services.TOO_FEW_PARTIES})
     signed_at = serializers.CharField(
         source="signature_place",
         required=False,
@@ -220,8 +221,8 @@ class InstrumentSerializer(CleanModelSerializer):
         "a list given replaces the whole list. The target's links to this one are its own.",
     )
     status_label = serializers.CharField(read_only=True)
-    projected_in_force_on = serializers.SerializerMethodField()
-    missing_steps = serializers.SerializerMethodField()
+    projected_in_force_on = serializers.DateField(read_only=True, allow_null=True)
+    missing_steps = serializers.ListField(child=serializers.CharField(), read_only=True)
     intent_stated_on = serializers.DateField(
         write_only=True,
         required=False,
@@ -264,26 +265,21 @@ class InstrumentSerializer(CleanModelSerializer):
         # The model's named constraint answers a repeated reference, in its words.
         extra_kwargs = {"reference": {"validators": []}}
 
-    @extend_schema_field(serializers.DateField(allow_null=True))
-    def get_projected_in_force_on(self, instrument):
-        return instrument.projected_in_force_on
-
-    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
-    def get_missing_steps(self, instrument):
-        return instrument.missing_steps
-
     def to_representation(self, instrument):
-        data = super().to_representation(instrument)
-        as_of = getattr(instrument, "status_as_of", None)
-        if as_of:
-            # Asked for a past day (?as_of=): the status then, in the same words as now.
-            data["status"] = as_of
-            data["status_label"] = Instrument.status_label_for(as_of, instrument.is_binding)
+        """The instrument as the list shows it (`instrument_rows`), read again as one row: one
+        representation for the list, the detail, the answers to writes and the CSV. The fields
+        above parse a write and describe the answer in the schema; they build no output."""
+        row = instrument_rows(Instrument.objects.filter(pk=instrument.pk)).get()
+        # Asked for a past day (?as_of=): the view's queryset gave the status then.
+        row["status_as_of"] = getattr(instrument, "status_as_of", None)
+        [data] = instrument_data([row])
         return data
 
     def validate_parties(self, states):
-        if len(set(states)) != len(states):
-            raise serializers.ValidationError("A state can be a party only once.")
+        try:
+            services.validate_parties(states)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["parties"]) from None
         return states
 
     def to_internal_value(self, data):
@@ -324,18 +320,18 @@ class InstrumentSerializer(CleanModelSerializer):
     def update(self, instance, validated_data):
         validated_data.pop("intent_stated_on", None)
         parties = validated_data.pop("parties", None)
-        links = validated_data.pop("links", None)
-        with transaction.atomic():
-            instance = super().update(instance, validated_data)
-            try:
-                if parties is not None:
-                    services.instrument_set_parties(instrument=instance, states=parties)
-                if links is not None:
-                    services.instrument_set_links(instrument=instance, links=links)
-                # As in the admin: a rule that now says "already in force" takes effect at once.
-                services.instrument_promote_if_due(instrument=instance)
-            except DjangoValidationError as error:
-                raise as_api_error(error) from None
+        try:
+            services.instrument_update(
+                instrument=instance,
+                parties=None if parties is None else [{"state": state} for state in parties],
+                links=validated_data.pop("links", None),
+                sectors=validated_data.pop("sectors", None),
+                subjects=validated_data.pop("subjects", None),
+                sources=validated_data.pop("sources", None),
+                **validated_data,
+            )
+        except DjangoValidationError as error:
+            raise as_api_error(error) from None
         instance.refresh_from_db()
         return instance
 
@@ -548,16 +544,7 @@ class IndicatorSerializer(CleanModelSerializer):
         ]
         validators = []
 
-    def validate_pair(self, value):
-        codes = value.upper().split("-")
-        states = {state.code: state for state in State.objects.filter(code__in=codes)}
-        if len(codes) != 2 or any(code not in states for code in codes):
-            raise serializers.ValidationError(
-                "Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."
-            )
-        return states[codes[0]], states[codes[1]]
-
     def validate(self, attrs):
         if "pair" in attrs:
-            attrs["state_a"], attrs["state_b"] = attrs.pop("pair")
+            attrs["state_a"], attrs["state_b"] = attrs.pop("pair").states
         return attrs

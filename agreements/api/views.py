@@ -13,9 +13,9 @@ from rest_framework.response import Response
 
 from agreements import filters, services
 from agreements.api import serializers
-from agreements.api.audit import AuditMixin
+from agreements.api.audit_action import AuditMixin
 from agreements.api.concurrency import ETagMixin
-from agreements.api.csv_export import CHUNK_SIZE, CSVListMixin
+from agreements.api.csv_lists import CHUNK_SIZE, CSVListMixin
 from agreements.api.errors import as_api_error
 from agreements.api.instrument_rows import instrument_data, instrument_rows
 from agreements.models import (
@@ -39,6 +39,15 @@ from agreements.models import (
 from agreements.series import series_with_rounds
 
 
+class ModelViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+    """Every resource's viewset: its list also as CSV (`?format=csv`), its objects with ETags
+    and If-Match. The queryset and the serializer carry the rest."""
+
+
+class AuditedViewSet(AuditMixin, ModelViewSet):
+    """A resource the audit trail records: its changes at `{id}/audit/` too."""
+
+
 class StateViewSet(AuditMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
     """Every ISO 3166-1 state, by its alpha-2 code."""
 
@@ -53,14 +62,14 @@ class StateViewSet(AuditMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
         return super().get_object()
 
 
-class SectorViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class SectorViewSet(AuditedViewSet):
     queryset = Sector.objects.all()
     serializer_class = serializers.SectorSerializer
     lookup_field = "slug"
     ordering_fields = ["name", "slug"]
 
 
-class SubjectViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class SubjectViewSet(AuditedViewSet):
     """The standard subjects of bilateral agreements (the coverage grid's columns): every role
     reads them, analysts edit them."""
 
@@ -70,21 +79,21 @@ class SubjectViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet)
     ordering_fields = ["name", "slug"]
 
 
-class OrganizationViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class OrganizationViewSet(AuditedViewSet):
     queryset = Organization.objects.select_related("state")
     serializer_class = serializers.OrganizationSerializer
     filterset_class = filters.OrganizationFilter
     ordering_fields = ["name", "state"]
 
 
-class PersonViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class PersonViewSet(AuditedViewSet):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
     filterset_class = filters.PersonFilter
     ordering_fields = ["name"]
 
 
-class SourceViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class SourceViewSet(AuditedViewSet):
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
     ordering_fields = ["title", "published_on"]
@@ -98,12 +107,12 @@ AS_OF = OpenApiParameter(
 )
 
 
-class InstrumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class InstrumentViewSet(AuditedViewSet):
     """Instruments from intent to in force. `status` changes only through `transition/`."""
 
-    queryset = Instrument.objects.with_projection().prefetch_related(
-        "links", "sectors", "subjects", "sources"
-    )
+    # No joins to declare: every answer is read as plain rows (`instrument_rows`), a page of them
+    # in one query, one instrument in one query.
+    queryset = Instrument.objects.all()
     serializer_class = serializers.InstrumentSerializer
     filterset_class = filters.InstrumentFilter
     permission_model = None  # set per action: the history and party actions have their own
@@ -138,8 +147,8 @@ class InstrumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewS
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
             return super().list(request, *args, **kwargs)
-        # From plain rows (`instrument_rows`): the same fields as the serializer, a fraction
-        # of the cost.
+        # From plain rows (`instrument_rows`), a page in one query: the representation the
+        # serializer gives one instrument too.
         page = self.paginate_queryset(instrument_rows(self.filter_queryset(self.get_queryset())))
         return self.get_paginated_response(list(instrument_data(page)))
 
@@ -235,7 +244,7 @@ class InstrumentViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewS
         return Response(serializers.StatusChangeSerializer(rows, many=True).data)
 
 
-class MeetingViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class MeetingViewSet(AuditedViewSet):
     queryset = Meeting.objects.prefetch_related(
         "states", "people", "organizations", "sectors", "sources", "instruments", "actions"
     )
@@ -244,7 +253,7 @@ class MeetingViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet)
     ordering_fields = MEETING_ORDERINGS
 
 
-class MeetingSeriesViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class MeetingSeriesViewSet(AuditedViewSet):
     """Recurring commitments (consultations, commissions, forums): every role reads them,
     analysts record them; the last round and when the next is due are worked out."""
 
@@ -253,7 +262,7 @@ class MeetingSeriesViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelVi
     ordering_fields = ["title"]
 
 
-class FollowUpActionViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class FollowUpActionViewSet(AuditedViewSet):
     """Follow-up actions. `status` changes only with a progress update (`updates/`)."""
 
     queryset = FollowUpAction.objects.with_last_activity().prefetch_related("sectors", "sources")
@@ -301,7 +310,7 @@ class FollowUpActionViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelV
         )
 
 
-class IndicatorViewSet(AuditMixin, CSVListMixin, ETagMixin, viewsets.ModelViewSet):
+class IndicatorViewSet(AuditedViewSet):
     queryset = Indicator.objects.prefetch_related("sources")
     serializer_class = serializers.IndicatorSerializer
     filterset_class = filters.IndicatorFilter

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 def token_ids_for_key_prefixes(apps, schema_editor):
     """Contexts recorded before now hold knox's `token_key` (the key's first characters): put the
-    token's id in their place (`agreements.audit.token_id`), or say it is gone."""
+    token's id in their place (`agreements.audit_events.token_id`), or say it is gone."""
     Context = apps.get_model("pghistory", "Context")
     AuthToken = apps.get_model("knox", "AuthToken")
     digests = dict(AuthToken.objects.values_list("token_key", "digest"))

@@ -1,4 +1,5 @@
-"""The audit trail: which tables django-pghistory records (see also `agreements/audit.py`)."""
+"""The audit trail: which tables django-pghistory records (the context of each write and reading
+an object's events back: `agreements/audit_events.py`)."""
 
 import pghistory
 

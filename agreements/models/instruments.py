@@ -2,6 +2,7 @@
 instruments, and the status history. Statuses and their allowed transitions are written here
 once; `services.py` is the only place that changes them."""
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
@@ -12,6 +13,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from agreements.models.dates import today, validate_not_too_late
+from agreements.models.entry_into_force import (
+    NOTIFICATION_RULES,
+    EntryIntoForceRule,
+    Projection,
+    project_terms,
+)
 from agreements.models.meetings import Meeting
 from agreements.models.orderings import INSTRUMENT_ORDERINGS, ordering_indexes
 from agreements.models.reference import (
@@ -134,17 +141,7 @@ class Instrument(models.Model):
         REPLACED = "replaced", "Replaced"
         MUTUAL_CONSENT = "mutual_consent", "By mutual consent"
 
-    class EntryIntoForceRule(models.TextChoices):
-        ON_SIGNATURE = "on_signature", "On signature"
-        FIXED_DATE = "fixed_date", "On a fixed date"
-        DAYS_AFTER_LAST_NOTIFICATION = (
-            "days_after_last_notification",
-            "N days after the last notification",
-        )
-        FIRST_DAY_OF_MONTH_AFTER_LAST_NOTIFICATION = (
-            "first_day_of_month_after_last_notification",
-            "First day of the Nth month after the last notification",
-        )
+    EntryIntoForceRule = EntryIntoForceRule
 
     reference = models.CharField(
         max_length=100,
@@ -307,12 +304,27 @@ class Instrument(models.Model):
     def allowed_transitions(self) -> list:
         return list(self.TRANSITIONS[self.Status(self.status)])
 
-    def entry_into_force(self):
+    def entry_into_force(self) -> Projection:
         """The projected entry-into-force date and the steps still missing (see
-        `entry_into_force.py`); reads the parties and party actions, prefetched or not."""
-        from agreements.entry_into_force import project
-
-        return project(self)
+        `models/entry_into_force.py`); reads the parties and party actions, prefetched or not, only
+        when the rule waits for notifications."""
+        parties, notified_on = [], {}
+        if self.entry_into_force_rule in NOTIFICATION_RULES:
+            parties = [(party.state_id, party.state.name) for party in self.parties.all()]
+            notified_on = {
+                action.state_id: action.taken_on
+                for action in self.party_actions.all()
+                if action.action == PartyAction.Action.NOTIFICATION
+            }
+        return project_terms(
+            rule=self.entry_into_force_rule,
+            signed_on=self.signed_on,
+            fixed_on=self.entry_into_force_date,
+            days=self.entry_into_force_days,
+            months=self.entry_into_force_months,
+            parties=parties,
+            notified_on=notified_on,
+        )
 
     @property
     def projected_in_force_on(self):
@@ -357,6 +369,41 @@ class InstrumentParty(models.Model):
 
     def __str__(self):
         return str(self.state)
+
+
+def two_parties_at_commit(*, operation, instrument_id: str) -> pgtrigger.Trigger:
+    """At commit, an instrument that still exists has at least two parties: a constraint trigger
+    deferred to commit, so that an instrument and its parties are written in one transaction in
+    any order. The services and the admin refuse the same earlier, in their own words
+    (`services.validate_parties`); this is the last word, for raw SQL and bugs."""
+    return pgtrigger.Trigger(
+        name="two_parties",
+        when=pgtrigger.After,
+        operation=operation,
+        timing=pgtrigger.Deferred,
+        func=f"""
+        IF EXISTS (SELECT 1 FROM agreements_instrument WHERE id = {instrument_id})
+           AND (SELECT count(*) FROM agreements_instrumentparty
+                WHERE instrument_id = {instrument_id}) < 2
+        THEN
+            RAISE EXCEPTION 'An instrument needs at least two parties (instrument %).',
+                {instrument_id}
+                USING ERRCODE = 'check_violation',
+                      CONSTRAINT = 'agreements_instrument_two_parties';
+        END IF;
+        RETURN NULL;
+        """,
+    )
+
+
+pgtrigger.register(two_parties_at_commit(operation=pgtrigger.Insert, instrument_id="NEW.id"))(
+    Instrument
+)
+pgtrigger.register(
+    two_parties_at_commit(
+        operation=pgtrigger.Update | pgtrigger.Delete, instrument_id="OLD.instrument_id"
+    )
+)(InstrumentParty)
 
 
 class PartyAction(models.Model):

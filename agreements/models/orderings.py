@@ -1,8 +1,8 @@
 """The orders the API's big lists offer (`?ordering=`), each with its index.
 
 The API breaks ties by the id, in the direction of the last field asked for
-(`agreements.api.ordering.OrderingFilter`), so one index on (field, id) serves a field both
-ways, and a page costs the same at a million rows as at ten thousand.
+(`agreements.api.ordering_tie_break.OrderingFilter`), so one index on (field, id) serves a field
+both ways, and a page costs the same at a million rows as at ten thousand.
 """
 
 from django.db import models

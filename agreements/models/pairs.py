@@ -1,5 +1,6 @@
 """Which pairs of states each instrument, meeting and follow-up belongs to: derived rows, kept by
-triggers (migrations 0013 and 0015), never written by the app.
+triggers declared here (django-pgtrigger installs them and `makemigrations` tracks them), never
+written by the app.
 
 A busy pair holds a large share of everything: 68,000 instruments of a million. Asking "is KZ a
 party, and is IL a party?" of each instrument makes PostgreSQL misjudge how many rows match and
@@ -7,17 +8,43 @@ read them all to count or order them. One row per pair of states per object, wit
 columns that the pair's pages count, filter and order by, turns each of those into one index range.
 
 The triggers write these rows whenever a party, a meeting's state, an origin or one of the copied
-columns changes, and keep a count of each pair's instruments per status; `refresh_all()` rebuilds
-them all from scratch (after a load with triggers off).
+columns changes, and keep a count of each pair's instruments and follow-ups per status;
+`refresh_all()` rebuilds them all from scratch (after a load with triggers off). The row triggers
+call the SQL functions that rewrite one object's rows (`agreements_refresh_instrument_pairs(id)`
+and its siblings, with `agreements_refresh_all_pairs()`): plain functions, not triggers, so they
+are written in migrations 0013 and 0018, where they are explained (0025 adds `status_since`).
 """
 
+import pgtrigger
 from django.db import connection, models
 from django.db.models import F, Q
 
+from agreements.models.audit_trail import MeetingStates  # the meeting_states table, as a model
 from agreements.models.follow_ups import FollowUpAction
-from agreements.models.instruments import Instrument
+from agreements.models.instruments import Instrument, InstrumentParty
 from agreements.models.meetings import Meeting
 from agreements.models.reference import ordered_pair
+
+
+def counting_triggers(func: str) -> list[pgtrigger.Trigger]:
+    """Three statement triggers that run `func` once per statement over the rows it inserted,
+    updated or deleted (`new_rows`, `old_rows`): one update of the counts however many rows. Three,
+    because PostgreSQL gives transition tables only to a trigger of one event."""
+    return [
+        pgtrigger.Trigger(
+            name=f"count_{name}",
+            when=pgtrigger.After,
+            operation=operation,
+            level=pgtrigger.Statement,
+            referencing=referencing,
+            func=func,
+        )
+        for name, operation, referencing in [
+            ("inserted", pgtrigger.Insert, pgtrigger.Referencing(new="new_rows")),
+            ("updated", pgtrigger.Update, pgtrigger.Referencing(old="old_rows", new="new_rows")),
+            ("deleted", pgtrigger.Delete, pgtrigger.Referencing(old="old_rows")),
+        ]
+    ]
 
 
 class PairQuerySet(models.QuerySet):
@@ -53,6 +80,25 @@ class InstrumentPair(PairRow):
     title = models.CharField(max_length=500)
 
     class Meta:
+        triggers = counting_triggers(
+            """
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                INSERT INTO agreements_instrumentpaircount AS c
+                    (state_a, state_b, status, instruments)
+                SELECT state_a, state_b, status, count(*) FROM new_rows GROUP BY 1, 2, 3
+                ON CONFLICT (state_a, state_b, status)
+                DO UPDATE SET instruments = c.instruments + excluded.instruments;
+            END IF;
+            IF TG_OP IN ('DELETE', 'UPDATE') THEN
+                UPDATE agreements_instrumentpaircount c SET instruments = c.instruments - gone.n
+                FROM (
+                    SELECT state_a, state_b, status, count(*) AS n FROM old_rows GROUP BY 1, 2, 3
+                ) gone
+                WHERE (c.state_a, c.state_b, c.status) = (gone.state_a, gone.state_b, gone.status);
+            END IF;
+            RETURN NULL;
+            """
+        )
         indexes = [
             models.Index(fields=["instrument"], name="agreements_instrpair_instr"),
             models.Index(
@@ -89,7 +135,8 @@ class InstrumentPair(PairRow):
 
 class InstrumentPairCount(PairRow):
     """How many instruments of a pair stand at a status: the relationship page's pipeline, one
-    row per status however many instruments (kept by a statement trigger on the pair rows)."""
+    row per status however many instruments (kept by statement triggers on the pair rows,
+    `InstrumentPair.Meta.triggers`)."""
 
     pk = models.CompositePrimaryKey("state_a", "state_b", "status")
     status = models.CharField(max_length=30, choices=Instrument.Status)
@@ -102,7 +149,7 @@ class InstrumentPairCount(PairRow):
 class FollowUpPairCount(PairRow):
     """How many follow-ups of a pair stand at a status, dated or not, assigned or not: the
     home page's open, undated and unassigned counts, one row per combination however many
-    follow-ups (kept by statement triggers on the pair rows, migration 0018)."""
+    follow-ups (kept by statement triggers on the pair rows, `FollowUpPair.Meta.triggers`)."""
 
     pk = models.CompositePrimaryKey("state_a", "state_b", "status", "is_dated", "is_assigned")
     status = models.CharField(max_length=20, choices=FollowUpAction.Status)
@@ -155,6 +202,29 @@ class FollowUpPair(PairRow):
     is_assigned = models.BooleanField(db_default=False)
 
     class Meta:
+        triggers = counting_triggers(
+            """
+            IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                INSERT INTO agreements_followuppaircount AS c
+                    (state_a, state_b, status, is_dated, is_assigned, actions)
+                SELECT state_a, state_b, status, due_on IS NOT NULL, is_assigned, count(*)
+                FROM new_rows GROUP BY 1, 2, 3, 4, 5
+                ON CONFLICT (state_a, state_b, status, is_dated, is_assigned)
+                DO UPDATE SET actions = c.actions + excluded.actions;
+            END IF;
+            IF TG_OP IN ('DELETE', 'UPDATE') THEN
+                UPDATE agreements_followuppaircount c SET actions = c.actions - gone.n
+                FROM (
+                    SELECT state_a, state_b, status, due_on IS NOT NULL AS is_dated, is_assigned,
+                           count(*) AS n
+                    FROM old_rows GROUP BY 1, 2, 3, 4, 5
+                ) gone
+                WHERE (c.state_a, c.state_b, c.status, c.is_dated, c.is_assigned)
+                    = (gone.state_a, gone.state_b, gone.status, gone.is_dated, gone.is_assigned);
+            END IF;
+            RETURN NULL;
+            """
+        )
         indexes = [
             models.Index(fields=["action"], name="agreements_actionpair_action"),
             # The home page's date-relative counts read only the open rows due from today on and
@@ -192,27 +262,108 @@ class FollowUpPair(PairRow):
         return f"{self.state_a}-{self.state_b}: follow-up {self.action_id}"
 
 
+# --- What writes the pair rows: triggers on the tables they are derived from -------------------
+
+
+def rewriting_owners_pairs(*, name: str, operation, owner: str, refresh: str):
+    """A row trigger on a table of members (parties, meeting states) that has `refresh` rewrite
+    the pairs of the owner a member leaves and of the one it joins."""
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.After,
+        operation=operation,
+        func=f"""
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM {refresh}(OLD.{owner});
+        END IF;
+        IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.{owner} <> OLD.{owner}) THEN
+            PERFORM {refresh}(NEW.{owner});
+        END IF;
+        RETURN NULL;
+        """,
+    )
+
+
+# A party comes, goes or moves: the instrument's pairs (and its follow-ups') are rewritten.
+pgtrigger.register(
+    rewriting_owners_pairs(
+        name="pairs_from_parties",
+        operation=pgtrigger.Insert
+        | pgtrigger.Delete
+        | pgtrigger.UpdateOf("instrument_id", "state_id"),
+        owner="instrument_id",
+        refresh="agreements_refresh_instrument_pairs",
+    )
+)(InstrumentParty)
+
+# A meeting's state comes, goes or changes: the meeting's pairs (and its follow-ups').
+pgtrigger.register(
+    rewriting_owners_pairs(
+        name="pairs_from_meeting_states",
+        operation=pgtrigger.Insert | pgtrigger.Delete | pgtrigger.Update,
+        owner="meeting_id",
+        refresh="agreements_refresh_meeting_pairs",
+    )
+)(MeetingStates)
+
+
+def copying_columns(*, pair_table: str, key: str, columns: list[str]):
+    """A row trigger that copies `columns`, when one of them changes, to the object's pair rows
+    (`key` = its id)."""
+    assignments = ", ".join(f"{column} = NEW.{column}" for column in columns)
+    return pgtrigger.Trigger(
+        name="pair_columns",
+        when=pgtrigger.After,
+        operation=pgtrigger.Update,
+        condition=pgtrigger.AnyChange(*columns),
+        func=f"UPDATE {pair_table} SET {assignments} WHERE {key} = NEW.id; RETURN NULL;",
+    )
+
+
+# The columns the pair rows copy, copied again when they change.
+pgtrigger.register(
+    copying_columns(
+        pair_table="agreements_instrumentpair",
+        key="instrument_id",
+        columns=["status", "signed_on", "status_since", "title"],
+    )
+)(Instrument)
+pgtrigger.register(
+    copying_columns(pair_table="agreements_meetingpair", key="meeting_id", columns=["starts_on"])
+)(Meeting)
+
+# A follow-up's rows follow its origins and copy what the board shows; who answers for it makes
+# it assigned or not.
+pgtrigger.register(
+    pgtrigger.Trigger(
+        name="pairs_of_new_action",
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert,
+        func="PERFORM agreements_refresh_action_pairs(NEW.id); RETURN NULL;",
+    ),
+    pgtrigger.Trigger(
+        name="pairs_of_changed_action",
+        when=pgtrigger.After,
+        operation=pgtrigger.Update,
+        condition=pgtrigger.AnyChange(
+            "origin_meeting",
+            "origin_instrument",
+            "status",
+            "agreed_on",
+            "due_on",
+            "title",
+            "responsible_state",
+            "responsible_organization",
+            "responsible_contact",
+        ),
+        func="PERFORM agreements_refresh_action_pairs(NEW.id); RETURN NULL;",
+    ),
+)(FollowUpAction)
+
+
 DERIVED_MODELS = [InstrumentPair, InstrumentPairCount, MeetingPair, FollowUpPair, FollowUpPairCount]
+# Each list's pair rows: as many as the list filtered by a pair (`lists.paging.rows_to_count`).
 PAIR_ROWS = {Instrument: InstrumentPair, Meeting: MeetingPair, FollowUpAction: FollowUpPair}
-# Query parameters that change neither which rows a list holds nor how many.
-LAYOUT_PARAMETERS = {"page", "page_size", "ordering", "format"}
-
-
-def pair_rows_for_list(model, values):
-    """For a list of `model` filtered by nothing but a pair, that pair's rows: as many as the
-    list's, and cheaper to count. Otherwise None.
-
-    `values`: the list's query parameters or its filter form's cleaned data, name → value. Empty
-    values are no filter, as for the filters themselves, which have already refused a bad pair."""
-    given = {
-        name: value
-        for name, value in values.items()
-        if name not in LAYOUT_PARAMETERS and value not in (None, "", [])
-    }
-    codes = str(given.get("pair", "")).split("-")
-    if model not in PAIR_ROWS or set(given) != {"pair"} or len(codes) != 2:
-        return None
-    return PAIR_ROWS[model].objects.of(*codes)
 
 
 def refresh_all() -> None:

@@ -186,7 +186,8 @@ class _Writer:
             instrument.save(update_fields=[*PLAIN_FIELDS, "updated_at"])
         if current.parties != record.parties:
             services.instrument_set_parties(
-                instrument=instrument, states=[self.states[code] for code in record.parties]
+                instrument=instrument,
+                parties=[{"state": self.states[code]} for code in record.parties],
             )
         if current.sectors != record.sectors:
             instrument.sectors.set([self.sectors[slug] for slug in record.sectors])

@@ -4,8 +4,8 @@ from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
 from agreements import calendar
-from agreements.models import State
 from agreements.models.reference import pair_name
+from agreements.views.relationships import pair_states
 
 
 @require_safe
@@ -17,10 +17,8 @@ def calendar_feed(request, token, pair=None):
         raise Http404("No such calendar.")
     codes = None
     if pair:
-        codes = tuple(pair.upper().split("-"))
-        states = list(State.objects.filter(code__in=codes))
-        if len(codes) != 2 or len(states) != 2:
-            raise Http404("A relationship is two ISO 3166-1 alpha-2 codes joined by a hyphen.")
+        states = pair_states(pair)
+        codes = tuple(state.code for state in states)
     meetings, actions = calendar.feed_items(codes)
     name = f"Bilateral {pair_name(*states)}" if codes else "Bilateral"
     response = HttpResponse(

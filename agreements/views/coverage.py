@@ -2,12 +2,11 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from agreements.coverage import LEVEL_LABELS, coverage_grid, grid_csv_header, grid_csv_rows
-from agreements.csv_rows import csv_lines
+from agreements.lists.csv_file import csv_response
 from agreements.models import State
 
 
@@ -21,11 +20,9 @@ def coverage(request):
     error = f"No state has the code “{code}”." if code and state is None else None
     grid = coverage_grid(state) if state else None
     if grid and request.GET.get("format") == "csv":
-        response = StreamingHttpResponse(
-            csv_lines(grid_csv_rows(grid), grid_csv_header(grid)), content_type="text/csv"
+        return csv_response(
+            grid_csv_rows(grid), grid_csv_header(grid), f"coverage-{state.code}.csv"
         )
-        response["Content-Disposition"] = f'attachment; filename="coverage-{state.code}.csv"'
-        return response
     return render(
         request,
         "agreements/coverage.html",

@@ -2,15 +2,13 @@
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
-from rest_framework.exceptions import ValidationError
 
-from agreements.api.pagination import CappedCountPaginator
-from agreements.csv_rows import csv_lines
 from agreements.filters import FollowUpBoardFilter
+from agreements.lists.csv_file import CHUNK_SIZE, csv_response
+from agreements.lists.paging import CappedCountPaginator, is_given, rows_to_count
 from agreements.models import (
     DUE_SOON_DAYS,
     FollowUpAction,
@@ -20,9 +18,6 @@ from agreements.models import (
     is_overdue,
     is_stale,
     today,
-)
-from agreements.models.pairs import (
-    pair_rows_for_list,
 )
 from agreements.models.reference import in_display_order
 
@@ -48,27 +43,16 @@ def follow_up_board(request):
     """Every follow-up with where it stands; overdue first, then due soon, then by due date.
     A page shows 100; the CSV holds every one the filters select."""
     board = FollowUpBoardFilter(request.GET, queryset=board_queryset())
-    error = None
-    actions = FollowUpAction.objects.none()
-    try:
-        if board.is_valid():
-            actions = board.qs
-    except ValidationError as refusal:
-        error = " ".join(str(m) for m in _messages(refusal.detail))
+    valid = board.is_valid()
+    actions = board.qs if valid else FollowUpAction.objects.none()
     if request.GET.get("format") == "csv":
-        lines = (board_line(action) for action in actions.iterator(chunk_size=2000))
+        lines = (board_line(action) for action in actions.iterator(chunk_size=CHUNK_SIZE))
         rows = ({name: line[key] for key, name in BOARD_COLUMNS.items()} for line in lines)
-        response = StreamingHttpResponse(
-            csv_lines(rows, list(BOARD_COLUMNS.values())), content_type="text/csv"
-        )
-        response["Content-Disposition"] = 'attachment; filename="follow-ups.csv"'
-        return response
+        return csv_response(rows, list(BOARD_COLUMNS.values()), "follow-ups.csv")
     # What the counts read: the selection, or for one relationship's board (the common view)
     # the pair's own rows, which copy what is counted.
     selected, id_column = FollowUpAction.objects.filter(pk__in=actions.values("pk")), "pk"
-    pair_rows = None
-    if error is None and board.is_valid():
-        pair_rows = pair_rows_for_list(FollowUpAction, board.form.cleaned_data)
+    pair_rows = rows_to_count(board) if valid else None
     if pair_rows is not None:
         selected, id_column = pair_rows, "action"
     page = CappedCountPaginator(actions, BOARD_PAGE_SIZE, count_from=selected).get_page(
@@ -85,7 +69,7 @@ def follow_up_board(request):
         due_soon=Count(id_column, filter=is_due_soon()),
         stale=Count(id_column, filter=is_stale(action=id_column)),
     )
-    given = board.form.cleaned_data if error is None and board.is_valid() else {}
+    given = board.form.cleaned_data if valid else {}
     return render(
         request,
         "agreements/follow_up_board.html",
@@ -93,12 +77,11 @@ def follow_up_board(request):
             "board": board,
             "page": page,
             "lines": [board_line(action) for action in page],
-            "error": error,
             "csv_url": f"{request.path}?{query.urlencode()}",
             "page_query": page_query,
             "counts": counts,
             "sentence": board_sentence(given, page.paginator, counts) if given else "",
-            "filters_set": sum(1 for value in given.values() if value not in (None, "", [])),
+            "filters_set": sum(1 for value in given.values() if is_given(value)),
             # Offered by name in the pair's and the responsible state's boxes.
             "states": State.objects.only("code", "name"),
         },
@@ -215,14 +198,3 @@ def board_line(action: FollowUpAction) -> dict:
         "status": action.get_status_display(),
         "last_update": action.last_activity_on,
     }
-
-
-def _messages(detail):
-    if isinstance(detail, dict):
-        for value in detail.values():
-            yield from _messages(value)
-    elif isinstance(detail, list):
-        for value in detail:
-            yield from _messages(value)
-    else:
-        yield detail

@@ -3,12 +3,11 @@
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
-from rest_framework.exceptions import ValidationError
 
-from agreements.filters import RadarFilter
+from agreements.filters import RadarPageFilter
+from agreements.lists.paging import COUNT_LIMIT
 from agreements.models import Instrument
-from agreements.radar import COUNT_LIMIT, radar_page
-from agreements.views.follow_ups import _messages
+from agreements.radar import radar_page
 
 
 @require_safe
@@ -18,13 +17,10 @@ def radar(request):
     """A page of 50 radar items the filters select, grouped by rule, with each rule's count (a
     link to its items alone); an analyst gets a button to record a termination the radar offers
     (it opens the status form filled in, never records it)."""
-    selection = RadarFilter(request.GET, queryset=Instrument.objects.all())
-    error, page = None, None
-    try:
-        if selection.is_valid():
-            page = radar_page(selection.selection(), number=_page_number(request.GET.get("page")))
-    except ValidationError as refusal:
-        error = " ".join(str(message) for message in _messages(refusal.detail))
+    selection = RadarPageFilter(request.GET, queryset=Instrument.objects.all())
+    page = None
+    if selection.is_valid():
+        page = radar_page(selection.selection(), number=_page_number(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
     without_rule = query.copy()
@@ -34,7 +30,6 @@ def radar(request):
         "agreements/radar.html",
         {
             "selection": selection,
-            "error": error,
             "page": page,
             "count_limit": COUNT_LIMIT,
             "page_query": query.urlencode(),

@@ -1,6 +1,7 @@
 """A relationship's page: where two states stand with each other."""
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import render
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from agreements import calendar
+from agreements.lists.pairs import CODES_MESSAGE, pair_of_codes
 from agreements.models import (
     FollowUpAction,
     Indicator,
@@ -133,11 +135,13 @@ def relationship(request, pair):
 
 def pair_states(pair: str) -> tuple[State, State]:
     """'KZ-IL' → the two states, in the order given; anything else is a 404."""
-    codes = pair.upper().split("-")
-    states = {state.code: state for state in State.objects.filter(code__in=codes)}
-    if len(codes) != 2 or len(states) != 2:
-        raise Http404("A relationship is two ISO 3166-1 alpha-2 codes joined by a hyphen: KZ-IL.")
-    return states[codes[0]], states[codes[1]]
+    try:
+        found = pair_of_codes(pair)
+    except ValidationError:
+        raise Http404(CODES_MESSAGE) from None
+    if found.first == found.second:
+        raise Http404("A relationship is between two different states.")
+    return found.states
 
 
 def _timeline(meetings, changes) -> list[dict]:

@@ -1,5 +1,5 @@
-"""The instruments list is built from plain rows (`agreements/api/instrument_rows.py`), an
-instrument's own page by the serializer: the two must say the same, field for field."""
+"""Every answer about an instrument is built from plain rows (`agreements/api/instrument_rows.py`):
+the list and an instrument's own page, asked the same way, say the same, field for field."""
 
 import datetime
 

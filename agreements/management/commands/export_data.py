@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from agreements.export import export_data
+from agreements.data_dump import export_data
 
 
 class Command(BaseCommand):

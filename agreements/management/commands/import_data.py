@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.export import ImportRefused, import_data
+from agreements.data_dump import ImportRefused, import_data
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.audit import command_context
+from agreements.audit_events import command_context
 from agreements.register.files import FileRefused
 from agreements.register.run import import_register
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from agreements.audit import command_context
+from agreements.audit_events import command_context
 from agreements.demo import DemoDataError, create_demo_users, load_demo
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from agreements.audit import command_context
+from agreements.audit_events import command_context
 from agreements.management.dates import add_date_option, date_option
 from agreements.services import instruments_promote_due
 

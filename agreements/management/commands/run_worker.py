@@ -18,7 +18,7 @@ from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 from knox.models import AuthToken
 
-from agreements.audit import command_context
+from agreements.audit_events import command_context
 from agreements.digest import send_digests
 from agreements.services import instruments_promote_due
 

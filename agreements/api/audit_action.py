@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from agreements import audit
+from agreements import audit_events
 
 
 class AuditEventSerializer(serializers.Serializer):
@@ -47,8 +47,8 @@ class AuditMixin:
         value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
         if model._meta.pk.name == "code":
             value = value.upper()
-        pk = audit.last_known_pk(model, self.lookup_field, value)
+        pk = audit_events.last_known_pk(model, self.lookup_field, value)
         if pk is None:
             raise Http404
-        events = audit.events_of(model, pk)
+        events = audit_events.events_of(model, pk)
         return Response(AuditEventSerializer(events, many=True).data)
