@@ -28,7 +28,10 @@ RUN DATABASE_URL=postgres://build@localhost/build \
     ALLOWED_HOSTS=build \
     python manage.py collectstatic --noinput
 
-RUN useradd --system --uid 10001 --home /app bilateral
+# The documents' folder (MEDIA_ROOT), a volume in docker-compose.yml: owned by the application's
+# user, which a new volume inherits.
+RUN useradd --system --uid 10001 --home /app bilateral \
+    && mkdir -p /app/media && chown bilateral /app/media
 USER bilateral
 
 EXPOSE 8000

@@ -33,6 +33,7 @@ PARTS = {
         "PartyAction",
         "InstrumentLink",
         "StatusChange",
+        "Document",
     ],
     "Meeting": [
         "Meeting",
@@ -41,6 +42,7 @@ PARTS = {
         "MeetingOrganizations",
         "MeetingSectors",
         "MeetingSources",
+        "Document",
     ],
     "FollowUpAction": [
         "FollowUpAction",

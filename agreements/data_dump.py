@@ -7,21 +7,27 @@ value comes back exactly as it left, whatever its type. The import runs with tri
 (`session_replication_role = replica`): the rows are restored, not made anew, so they must not
 produce new audit events. That needs a superuser or, on a managed server, its admin role.
 
+The documents' files go with their rows, base64 in `files` (by their names in the storage),
+and the import puts them back into this server's storage, checking each against its digest.
+
 Not exported: API tokens (credentials: issue new ones), sessions, login attempts, the roles'
 permissions (migrations create them; the target must be migrated from the same code), and the
 pair rows, which are derived: the import rebuilds them (`agreements/models/pairs.py`).
 """
 
+import base64
+import hashlib
 import json
 from typing import IO
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
-from agreements.models import Instrument, Meeting
+from agreements.models import Document, Instrument, Meeting
 from agreements.models.pairs import DERIVED_MODELS, refresh_all
 
 FORMAT = "bilateral-export"
@@ -68,6 +74,11 @@ def export_data(out: IO[str]) -> dict[str, int]:
                 count += len(rows)
             out.write("]")
             counts[table] = count
+        out.write('\n}, "files": {')
+        for index, document in enumerate(Document.objects.only("file").order_by("pk").iterator()):
+            with document.file.open("rb") as handle:
+                data = base64.b64encode(handle.read()).decode()
+            out.write(("," if index else "") + f'\n{json.dumps(document.file.name)}: "{data}"')
         out.write("\n}}\n")
     return counts
 
@@ -111,7 +122,26 @@ def import_data(source: IO[str]) -> dict[str, int]:
         for statement in connection.ops.sequence_reset_sql(no_style(), models):
             cursor.execute(statement)
         refresh_all()
+        _restore_files(document.get("files", {}))
     return counts
+
+
+def _restore_files(files: dict) -> None:
+    """Put each document's file into this server's storage. Its name there is kept when free
+    (a storage may pick another, which the row then takes: a silent update, as the import is)."""
+    for row in Document.objects.only("file", "sha256").order_by("pk"):
+        encoded = files.get(row.file.name)
+        if encoded is None:
+            raise ImportRefused(
+                f"The export lacks the file of document {row.pk} ({row.file.name})."
+            )
+        data = base64.b64decode(encoded)
+        if hashlib.sha256(data).hexdigest() != row.sha256:
+            raise ImportRefused(f"The file of document {row.pk} does not match its digest.")
+        storage = row.file.storage
+        name = storage.save(row.file.name, ContentFile(data))
+        if name != row.file.name:
+            Document.objects.filter(pk=row.pk).update(file=name)
 
 
 def _refuse_unless_empty() -> None:

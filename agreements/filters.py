@@ -5,12 +5,13 @@ the OpenAPI schema. A pair's and a state's fields (and their one parser each) ar
 import datetime
 
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchVector
 from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 from django_filters.widgets import BooleanWidget
 from drf_spectacular.utils import extend_schema_field
 
+from agreements.documents.search import owners_matching, passage, search_query
 from agreements.lists.pairs import (
     PAIR,
     STATE_CODE,
@@ -19,6 +20,7 @@ from agreements.lists.pairs import (
     StateNameField,
 )
 from agreements.models import (
+    Document,
     FollowUpAction,
     Indicator,
     Instrument,
@@ -35,12 +37,17 @@ from agreements.models.reference import ordered_pair
 from agreements.radar import Rule, Selection
 
 
-def full_text(queryset, fields: list[str], value: str):
-    """PostgreSQL full-text search (English stemming) over the given text fields."""
+def full_text(queryset, fields: list[str], value: str, documents_of: str = ""):
+    """PostgreSQL full-text search (English stemming) over the given text fields and, with
+    `documents_of` ("instrument" or "meeting"), over the text of the rows' documents."""
     vector = SearchVector(*fields, config="english")
-    return queryset.annotate(search=vector).filter(
-        search=SearchQuery(value, config="english", search_type="websearch")
-    )
+    query = search_query(value)
+    if not documents_of:
+        return queryset.annotate(search=vector).filter(search=query)
+    # A union of ids, not "own fields OR a document": each half uses its own GIN index, where
+    # the OR would compute every row's vector.
+    own = queryset.model._base_manager.annotate(search=vector).filter(search=query).values("pk")
+    return queryset.filter(pk__in=own.union(owners_matching(documents_of, query)))
 
 
 class FilterSet(filters.FilterSet):
@@ -120,7 +127,10 @@ class InstrumentFilter(PairFilterSet):
     signed_before = filters.DateFilter(field_name="signed_on", lookup_expr="lte")
     in_force = filters.BooleanFilter(method="filter_in_force")
     updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    q = filters.CharFilter(method="filter_q", help_text="Full-text search: titles and notes.")
+    q = filters.CharFilter(
+        method="filter_q",
+        help_text="Full-text search: titles, notes and the text of its documents.",
+    )
 
     class Meta:
         model = Instrument
@@ -136,7 +146,7 @@ class InstrumentFilter(PairFilterSet):
         return queryset.filter(status=in_force) if value else queryset.exclude(status=in_force)
 
     def filter_q(self, queryset, name, value):
-        return full_text(queryset, ["title", "short_title", "notes"], value)
+        return full_text(queryset, ["title", "short_title", "notes"], value, "instrument")
 
 
 class MeetingFilter(PairFilterSet):
@@ -144,14 +154,17 @@ class MeetingFilter(PairFilterSet):
     status = filters.MultipleChoiceFilter(choices=Meeting.Status.choices, distinct=False)
     starts_after = filters.DateFilter(field_name="starts_on", lookup_expr="gte")
     starts_before = filters.DateFilter(field_name="starts_on", lookup_expr="lte")
-    q = filters.CharFilter(method="filter_q", help_text="Full-text search: titles and summaries.")
+    q = filters.CharFilter(
+        method="filter_q",
+        help_text="Full-text search: titles, summaries and the text of its documents.",
+    )
 
     class Meta:
         model = Meeting
         fields = []
 
     def filter_q(self, queryset, name, value):
-        return full_text(queryset, ["title", "summary", "place"], value)
+        return full_text(queryset, ["title", "summary", "place"], value, "meeting")
 
 
 class FollowUpActionFilter(PairFilterSet):
@@ -174,6 +187,25 @@ class FollowUpActionFilter(PairFilterSet):
 
     def filter_q(self, queryset, name, value):
         return full_text(queryset, ["title", "description"], value)
+
+
+class DocumentFilter(FilterSet):
+    instrument = IdFilter(field_name="instrument_id")
+    meeting = IdFilter(field_name="meeting_id")
+    kind = filters.ChoiceFilter(choices=Document.Kind.choices)
+    extraction = filters.ChoiceFilter(choices=Document.Extraction.choices)
+    q = filters.CharFilter(
+        method="filter_q",
+        help_text="Full-text search in the documents' text; each answer has its matching passage.",
+    )
+
+    class Meta:
+        model = Document
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        query = search_query(value)
+        return queryset.filter(search_vector=query).annotate(passage=passage(query))
 
 
 class IndicatorFilter(FilterSet):

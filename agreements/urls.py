@@ -15,6 +15,7 @@ urlpatterns = [
     path("radar/", views.radar, name="radar"),
     path("coverage/", views.coverage, name="coverage"),
     path("search/", views.search, name="search"),
+    path("documents/<int:pk>/file/", views.document_file, name="document-file"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar"),
     path("calendar/<str:token>/<str:pair>.ics", views.calendar_feed, name="calendar-pair"),
 ]

@@ -1,10 +1,12 @@
-"""Time a register import: a synthetic register of N instruments is previewed, imported and
-imported again (nothing to change), each in a process of its own so that its peak memory (max
-RSS) is its own. Sizes given together show whether memory stays flat as the file grows.
+"""Time a register import: a synthetic register of N instruments (or meetings: --kind meetings)
+is previewed, imported and imported again (nothing to change), each in a process of its own so
+that its peak memory (max RSS) is its own. Sizes given together show whether memory stays flat
+as the file grows.
 
     DATABASE_URL=postgres://.../scratch .venv/bin/python bench/import_register.py --rows 1000 5000
+    DATABASE_URL=postgres://.../scratch .venv/bin/python bench/import_register.py --kind meetings
 
-Rerunnable: the instruments it adds (references BENCH-…) are deleted first and at the end, with
+Rerunnable: the records it adds (references BENCH-…) are deleted first and at the end, with
 their audit events left behind as for any deletion. Use a scratch database: it writes.
 """
 
@@ -71,6 +73,48 @@ def write_register(path: Path, rows: int) -> None:
             )
 
 
+MEETING_HEADER = [
+    "reference",
+    "title",
+    "kind",
+    "status",
+    "starts_on",
+    "ends_on",
+    "place",
+    "host",
+    "states",
+    "sectors",
+    "summary",
+]
+MEETING_KINDS = ["official visit", "political consultations", "joint commission", "call"]
+
+
+def write_meetings(path: Path, rows: int) -> None:
+    """Meetings of two states each, held between 2015 and 2024, one to three days long."""
+    rng = random.Random(rows)
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(MEETING_HEADER)
+        for n in range(rows):
+            first, second = rng.sample(STATES, 2)
+            year, month, day = rng.randint(2015, 2024), rng.randint(1, 12), rng.randint(1, 25)
+            writer.writerow(
+                [
+                    f"BENCH-{n}",
+                    f"Meeting {n} of {first} and {second}",
+                    rng.choice(MEETING_KINDS),
+                    "held",
+                    f"{year}-{month:02}-{day:02}",
+                    f"{year}-{month:02}-{day + rng.randint(0, 2):02}",
+                    rng.choice(["Astana", "Jerusalem", "Tashkent", ""]),
+                    first,
+                    f"{first}; {second}",
+                    rng.choice(["", "Water-resource management", "Public diplomacy"]),
+                    "Synthetic row for the import benchmark.",
+                ]
+            )
+
+
 def phase(name: str, path: Path) -> None:
     """Run one phase in this process and print its figures as JSON."""
     import django
@@ -99,14 +143,16 @@ def clean() -> None:
     import django
 
     django.setup()
-    from agreements.models import Instrument
+    from agreements.models import Instrument, Meeting
 
+    Meeting.objects.filter(reference__startswith="BENCH-").delete()
     Instrument.objects.filter(reference__startswith="BENCH-").delete()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[5000])
+    parser.add_argument("--kind", choices=["instruments", "meetings"], default="instruments")
     parser.add_argument(
         "--phase", choices=["preview", "import", "reimport"], help=argparse.SUPPRESS
     )
@@ -119,8 +165,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for rows in args.rows:
             run_python(["-c", "import bench.import_register as b; b.clean()"])
-            path = Path(folder) / f"register-{rows}.csv"
-            write_register(path, rows)
+            path = Path(folder) / f"{args.kind}-{rows}.csv"
+            (write_meetings if args.kind == "meetings" else write_register)(path, rows)
             for name in ("preview", "import", "reimport"):
                 output = run_python([__file__, "--phase", name, "--file", str(path)])
                 figures = json.loads(output.strip().splitlines()[-1])

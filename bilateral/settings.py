@@ -168,6 +168,38 @@ STORAGES = {
     },
 }
 
+# Documents (the texts attached to instruments and meetings, agreements/documents/): a folder
+# of the project by default (git-ignored; a volume in docker-compose.yml), an S3-compatible bucket
+# when DOCUMENTS_S3_BUCKET is set. Either way they are never served from a public URL: only the
+# download view streams them, to logged-in users allowed to read them (MEDIA_URL is not served).
+MEDIA_ROOT = Path(env("MEDIA_ROOT") or BASE_DIR / "media")
+DOCUMENTS_S3_BUCKET = env("DOCUMENTS_S3_BUCKET")
+if DOCUMENTS_S3_BUCKET:
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_S3_BUCKET,
+            # Any S3-compatible service (MinIO, Ceph, a cloud's object storage): its address.
+            "endpoint_url": env("DOCUMENTS_S3_ENDPOINT_URL") or None,
+            "region_name": env("DOCUMENTS_S3_REGION") or None,
+            # Unset: boto3 finds credentials itself (instance role, AWS_* variables, ~/.aws).
+            "access_key": env("DOCUMENTS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("DOCUMENTS_S3_SECRET_ACCESS_KEY") or None,
+            "location": env("DOCUMENTS_S3_PREFIX", "documents"),
+            # Private objects; two uploads never overwrite each other.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "addressing_style": env("DOCUMENTS_S3_ADDRESSING_STYLE") or None,
+        },
+    }
+else:
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "documents", "file_permissions_mode": 0o640},
+    }
+# The largest document accepted, in bytes.
+DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_MB", "25")) * 1_000_000
+
 # The largest register (CSV or Excel) `import_register` and the admin's Import accept.
 REGISTER_IMPORT_MAX_BYTES = int(env("REGISTER_IMPORT_MAX_MB", "20")) * 1_000_000
 
@@ -274,6 +306,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "agreements.models.Meeting.Status",
         "MeetingKindEnum": "agreements.models.Meeting.Kind",
         "InstrumentKindEnum": "agreements.models.Instrument.Kind",
+        "DocumentKindEnum": "agreements.models.Document.Kind",
         "FollowUpStatusEnum": "agreements.models.FollowUpAction.Status",
         "StateCodeEnum": "agreements.lists.pairs.STATE_CODES",
     },

@@ -21,6 +21,21 @@ def fresh_throttles():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def documents_storage():
+    """Documents go to a storage in memory, fresh for each test: no test writes into the
+    project's folder. (The folder backend itself is tested in test_documents.py.) The field holds
+    its storage from import on, so it is swapped there."""
+    from django.core.files.storage import InMemoryStorage
+
+    from agreements.models import Document
+
+    field = Document._meta.get_field("file")
+    kept, field.storage = field.storage, InMemoryStorage()
+    yield field.storage
+    field.storage = kept
+
+
 @pytest.fixture
 def user_with_role(db):
     def make(role):

@@ -56,11 +56,13 @@ CHANGE_PAGES = {
     "sector": 8,
     "source": 8,
     # the meeting, its m2m (states, people, organizations, sectors, sources) and their
-    # autocomplete widgets, the inlines of instruments and follow-ups with their widgets
+    # autocomplete widgets, the inlines of instruments, follow-ups (with their widgets) and
+    # documents
     "meeting": 22,
     # the instrument with parties and actions, sectors, subjects, sources, history, the inlines,
-    # and the autocomplete widget of each party row (state, organization: 2 per party)
-    "instrument": 24,
+    # and the autocomplete widget of each party row (state, organization: 2 per party), the
+    # documents inline
+    "instrument": 25,
     "followupaction": 15,
     "indicator": 12,
 }
@@ -180,6 +182,10 @@ def instrument_form(**overrides):
         "links-INITIAL_FORMS": "0",
         "links-MIN_NUM_FORMS": "0",
         "links-MAX_NUM_FORMS": "1000",
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
+        "documents-MIN_NUM_FORMS": "0",
+        "documents-MAX_NUM_FORMS": "1000",
     }
     data.update(overrides)
     return data

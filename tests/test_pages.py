@@ -38,8 +38,9 @@ def test_instrument_page_tells_where_it_stands(air_services, client_as, django_a
 
     # 1 session, 2 savepoint, 3 user, 4 the instrument with its meeting, 5 parties with states,
     # organizations and signatories, 6 party actions, 7 history, 8 its sources, 9 links,
-    # 10 links to it, 11 sources, 12 sectors, 13-14 permissions (for the admin link), 15 release
-    with django_assert_num_queries(15):
+    # 10 links to it, 11 sources, 12 sectors, 13 documents, 14-15 permissions (for the admin
+    # link), 16 release
+    with django_assert_num_queries(16):
         response = client.get(f"/instruments/{air_services.pk}/")
 
     page = response.content.decode()
@@ -82,8 +83,9 @@ def test_meeting_page_shows_what_was_signed_and_promised(
     client = client_as("consumer")
 
     # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the meeting with its host, 7 states,
-    # 8 people, 9 organizations, 10 sectors, 11 sources, 12 instruments, 13 follow-ups, 14 release
-    with django_assert_num_queries(14):
+    # 8 people, 9 organizations, 10 sectors, 11 sources, 12 instruments, 13 documents,
+    # 14 follow-ups, 15 release
+    with django_assert_num_queries(15):
         response = client.get(f"/meetings/{forum.pk}/")
 
     page = response.content.decode()

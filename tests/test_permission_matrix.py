@@ -16,11 +16,13 @@ import itertools
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from agreements.calendar import calendar_token
+from agreements.documents.services import document_attach
 from agreements.models import (
     Change,
     Indicator,
@@ -87,6 +89,8 @@ MATRIX = {
     "relationship": ("/relations/KZ-IL/", SAFE),
     "relationship-brief": ("/relations/KZ-IL/brief/", SAFE),
     "search": ("/search/?q=visa", SAFE),
+    # A document's file: every role reads it
+    "document-file": ("/documents/{document}/file/", SAFE),
     # Intake: analysts draft a report and record it; a form refused for what it says is a 200
     "intake": (
         "/intake/",
@@ -152,6 +156,11 @@ MATRIX = {
     "series-audit": ("/api/v1/meeting-series/{series}/audit/", ANALYSTS_AUDIT),
     "meeting-detail": ("/api/v1/meetings/{meeting}/", ANALYSTS_WRITE_DETAIL),
     "meeting-audit": ("/api/v1/meetings/{meeting}/audit/", ANALYSTS_AUDIT),
+    # Documents: every role reads and downloads them; analysts upload, describe and delete them
+    "document-list": ("/api/v1/documents/", ANALYSTS_WRITE_LIST),
+    "document-detail": ("/api/v1/documents/{document}/", {**ANALYSTS_WRITE_DETAIL, "PUT": "LFFMM"}),
+    "document-audit": ("/api/v1/documents/{document}/audit/", ANALYSTS_AUDIT),
+    "document-download": ("/api/v1/documents/{document}/download/", ANALYSTS_AUDIT),
     # Follow-ups: managers may change them and add progress updates, not create or delete them
     "action-list": ("/api/v1/actions/", {**ANALYSTS_WRITE_LIST, "PUT": "LFMMM", "PATCH": "LFMMM"}),
     "action-detail": (
@@ -180,13 +189,46 @@ MATRIX = {
     ),
     "admin:autocomplete": ("/admin/autocomplete/", {**READ_ONLY_API, "GET": "LFFFF"}),
     "admin:jsi18n": ("/admin/jsi18n/", {"GET": "LYYYY", "POST": "LMMMM"}),
-    # Importing a register writes instruments: analysts only; exporting it reads them.
+    # Importing a register writes its records: analysts only (managers, who may change
+    # follow-ups, may not add them, so may not import them); exporting it reads them.
     "admin:agreements_instrument_import": (
         "/admin/agreements/instrument/import/",
         {"GET": "LFFYY", "POST": "LFFYY"},
     ),
     "admin:agreements_instrument_export": (
         "/admin/agreements/instrument/export/",
+        {"GET": "LYYYY", "POST": "LMMMM"},
+    ),
+    "admin:agreements_meeting_import": (
+        "/admin/agreements/meeting/import/",
+        {"GET": "LFFYY", "POST": "LFFYY"},
+    ),
+    "admin:agreements_meeting_export": (
+        "/admin/agreements/meeting/export/",
+        {"GET": "LYYYY", "POST": "LMMMM"},
+    ),
+    "admin:agreements_followupaction_import": (
+        "/admin/agreements/followupaction/import/",
+        {"GET": "LFFYY", "POST": "LFFYY"},
+    ),
+    "admin:agreements_followupaction_export": (
+        "/admin/agreements/followupaction/export/",
+        {"GET": "LYYYY", "POST": "LMMMM"},
+    ),
+    "admin:agreements_organization_import": (
+        "/admin/agreements/organization/import/",
+        {"GET": "LFFYY", "POST": "LFFYY"},
+    ),
+    "admin:agreements_organization_export": (
+        "/admin/agreements/organization/export/",
+        {"GET": "LYYYY", "POST": "LMMMM"},
+    ),
+    "admin:agreements_person_import": (
+        "/admin/agreements/person/import/",
+        {"GET": "LFFYY", "POST": "LFFYY"},
+    ),
+    "admin:agreements_person_export": (
+        "/admin/agreements/person/export/",
         {"GET": "LYYYY", "POST": "LMMMM"},
     ),
     "admin:agreements_instrument_transition": (
@@ -286,6 +328,12 @@ class World:
             ).pk
         if name == "action":
             return make_action().pk
+        if name == "document":
+            return document_attach(
+                upload=SimpleUploadedFile("note.txt", b"A note verbale."),
+                instrument=make_instrument(),
+                language="en",
+            ).pk
         if name == "sector":
             return Sector.objects.create(
                 slug=f"sector-{next(SERIAL)}", name=f"S{next(SERIAL)}"

@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from agreements import services
 from agreements.admin.common import LongTitlesAdmin, UrgencyFilter, add_errors, year_filter
+from agreements.admin.register import RegisterAdmin
 from agreements.models import ActionUpdate, FollowUpAction
 
 
@@ -50,7 +51,8 @@ class ActionUpdateInline(admin.TabularInline):
 
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(LongTitlesAdmin):
+class FollowUpActionAdmin(RegisterAdmin, LongTitlesAdmin):
+    register_kind = "follow-ups"
     list_display = [
         "title",
         "responsible",

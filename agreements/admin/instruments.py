@@ -14,7 +14,6 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.views.decorators.http import require_safe
 
 from agreements import services
 from agreements.admin import register
@@ -25,6 +24,7 @@ from agreements.admin.common import (
     raise_on_field,
     year_filter,
 )
+from agreements.admin.documents import DocumentInline
 from agreements.models import (
     Instrument,
     InstrumentLink,
@@ -166,7 +166,8 @@ class InstrumentAddForm(forms.ModelForm):
 
 
 @admin.register(Instrument)
-class InstrumentAdmin(LongTitlesAdmin):
+class InstrumentAdmin(register.RegisterAdmin, LongTitlesAdmin):
+    register_kind = "instruments"
     list_display = [
         "__str__",
         "kind",
@@ -251,8 +252,14 @@ class InstrumentAdmin(LongTitlesAdmin):
     def get_inlines(self, request, obj):
         if obj is None:
             # Party actions and history need the parties and the instrument to exist first.
-            return [InstrumentPartyInline, InstrumentLinkInline]
-        return [InstrumentPartyInline, PartyActionInline, InstrumentLinkInline, StatusChangeInline]
+            return [InstrumentPartyInline, InstrumentLinkInline, DocumentInline]
+        return [
+            InstrumentPartyInline,
+            PartyActionInline,
+            InstrumentLinkInline,
+            StatusChangeInline,
+            DocumentInline,
+        ]
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -334,16 +341,6 @@ class InstrumentAdmin(LongTitlesAdmin):
     def get_urls(self):
         return [
             path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="agreements_instrument_import",
-            ),
-            path(
-                "export/",
-                self.admin_site.admin_view(require_safe(self.export_view)),
-                name="agreements_instrument_export",
-            ),
-            path(
                 "<path:object_id>/status/",
                 self.admin_site.admin_view(self.transition_view),
                 name="agreements_instrument_transition",
@@ -355,17 +352,6 @@ class InstrumentAdmin(LongTitlesAdmin):
             ),
             *super().get_urls(),
         ]
-
-    def changelist_view(self, request, extra_context=None):
-        can_import = self.has_add_permission(request) and self.has_change_permission(request)
-        extra_context = {**(extra_context or {}), "can_import": can_import}
-        return super().changelist_view(request, extra_context)
-
-    def import_view(self, request):
-        return register.import_view(self, request)
-
-    def export_view(self, request):
-        return register.export_view(self, request)
 
     def transition_view(self, request, object_id):
         instrument = self._instrument_to_change(request, object_id)

@@ -3,6 +3,8 @@
 from django.contrib import admin
 
 from agreements.admin.common import LongTitlesAdmin, MeetingStateFilter, ReadOnlyInline, year_filter
+from agreements.admin.documents import DocumentInline
+from agreements.admin.register import RegisterAdmin
 from agreements.models import FollowUpAction, Instrument, Meeting, MeetingSeries, today
 from agreements.series import series_state, series_with_rounds
 
@@ -31,7 +33,8 @@ class OriginatedActionInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(LongTitlesAdmin):
+class MeetingAdmin(RegisterAdmin, LongTitlesAdmin):
+    register_kind = "meetings"
     list_display = ["title", "kind", "round_number", "starts_on", "place", "host", "status"]
     list_filter = [
         "status",
@@ -53,7 +56,7 @@ class MeetingAdmin(LongTitlesAdmin):
         "series",
     ]
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [SignedInstrumentInline, OriginatedActionInline]
+    inlines = [SignedInstrumentInline, OriginatedActionInline, DocumentInline]
     fieldsets = [
         (None, {"fields": ["title", "kind", "series", "round_number", "status", "summary"]}),
         ("When and where", {"fields": ["starts_on", "ends_on", "place", "host"]}),

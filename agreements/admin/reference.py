@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from agreements.admin.register import RegisterAdmin
 from agreements.models import Organization, Person, Sector, Source, State, Subject
 
 
@@ -24,7 +25,8 @@ class StateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(RegisterAdmin, admin.ModelAdmin):
+    register_kind = "organizations"
     list_display = ["name", "state", "kind"]
     list_filter = ["kind"]
     list_select_related = ["state"]
@@ -33,7 +35,8 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(RegisterAdmin, admin.ModelAdmin):
+    register_kind = "people"
     list_display = ["name", "position", "organization", "email"]
     list_select_related = ["organization__state"]
     search_fields = ["name", "position", "organization__name"]

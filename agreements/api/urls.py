@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from agreements.api import views
 from agreements.api.changes import ChangeViewSet
+from agreements.api.documents import DocumentViewSet
 from agreements.api.drafts import DraftView
 from agreements.api.radar import RadarViewSet
 
@@ -18,6 +19,7 @@ router.register("meetings", views.MeetingViewSet)
 router.register("meeting-series", views.MeetingSeriesViewSet, basename="series")
 router.register("actions", views.FollowUpActionViewSet, basename="action")
 router.register("indicators", views.IndicatorViewSet)
+router.register("documents", DocumentViewSet)
 router.register("changes", ChangeViewSet, basename="change")
 router.register("radar", RadarViewSet, basename="radar")
 

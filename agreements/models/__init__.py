@@ -7,6 +7,7 @@ One module per domain noun; everything is importable from `agreements.models`.
 # Last: it registers the audit trail's event models (InstrumentEvent, ...) in this module.
 from agreements.models.audit_trail import AUDITED_MODELS, AUDITED_RELATIONS  # noqa: E402, I001
 from agreements.models.changes import Change, ChangeQuerySet
+from agreements.models.documents import Document, DocumentQuerySet
 from agreements.models.dates import DUE_SOON_DAYS, STALE_AFTER_DAYS, add_months, today
 from agreements.models.follow_ups import (
     ActionUpdate,
@@ -53,6 +54,8 @@ __all__ = [
     "ActionUpdate",
     "Change",
     "ChangeQuerySet",
+    "Document",
+    "DocumentQuerySet",
     "FollowUpAction",
     "FollowUpActionQuerySet",
     "FollowUpPair",

@@ -3,6 +3,7 @@ an object's events back: `agreements/audit_events.py`)."""
 
 import pghistory
 
+from agreements.models.documents import Document
 from agreements.models.follow_ups import ActionUpdate, FollowUpAction
 from agreements.models.indicators import Indicator
 from agreements.models.instruments import (
@@ -37,6 +38,7 @@ AUDITED_MODELS = [
     FollowUpAction,
     ActionUpdate,
     Indicator,
+    Document,
 ]
 AUDITED_RELATIONS = [
     Meeting.states,
@@ -56,11 +58,17 @@ AUDITED_RELATIONS = [
 ]
 
 
+# Columns not copied into the events: a document's text and its search vector are read from its
+# file (which never changes), so the events keep the file's name, size and digest instead.
+NOT_AUDITED = {Document: ["text", "search_vector"]}
+
+
 def _audit(model, model_name: str):
     pghistory.track(
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(),
         pghistory.DeleteEvent(),
+        exclude=NOT_AUDITED.get(model),
         model_name=model_name,
         app_label="agreements",
         obj_field=pghistory.ObjForeignKey(related_name="audit_events"),

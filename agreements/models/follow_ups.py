@@ -113,6 +113,12 @@ class FollowUpAction(models.Model):
         "id",
     ]
 
+    reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What the ministry's own register calls it; an imported register's rows are "
+        "matched to follow-ups by it.",
+    )
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     responsible_state = models.ForeignKey(
@@ -175,6 +181,12 @@ class FollowUpAction(models.Model):
         ordering = [F("due_on").asc(nulls_last=True), "title", "id"]
         verbose_name = "follow-up action"
         constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="%(app_label)s_%(class)s_unique_reference",
+                violation_error_message="Another follow-up already has this reference.",
+            ),
             models.CheckConstraint(
                 condition=Q(origin_meeting__isnull=False) | Q(origin_instrument__isnull=False),
                 name="%(app_label)s_%(class)s_has_origin",

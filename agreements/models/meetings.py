@@ -65,6 +65,12 @@ class Meeting(models.Model):
         Kind.OTHER,
     ]
 
+    reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What the ministry's own register calls it; an imported register's rows are "
+        "matched to meetings by it.",
+    )
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=30, choices=Kind)
     round_number = models.PositiveSmallIntegerField(
@@ -106,6 +112,12 @@ class Meeting(models.Model):
             *ordering_indexes("meeting", MEETING_ORDERINGS),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="%(app_label)s_%(class)s_unique_reference",
+                violation_error_message="Another meeting already has this reference.",
+            ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="%(app_label)s_%(class)s_ends_after_start",

@@ -3,6 +3,7 @@ and the sources of every fact."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from agreements.models.dates import validate_not_too_late
 
@@ -62,6 +63,12 @@ class Organization(models.Model):
         BUSINESS_ASSOCIATION = "business_association", "Business association"
         OTHER = "other", "Other"
 
+    reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What the ministry's own register calls it; an imported register's rows are "
+        "matched to organizations by it.",
+    )
     name = models.CharField(max_length=200)
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="organizations")
     kind = models.CharField(max_length=30, choices=Kind, default=Kind.MINISTRY)
@@ -69,6 +76,12 @@ class Organization(models.Model):
     class Meta:
         ordering = ["state__name", "name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="%(app_label)s_%(class)s_unique_reference",
+                violation_error_message="Another organization already has this reference.",
+            ),
             models.UniqueConstraint(
                 fields=["state", "name"],
                 name="%(app_label)s_%(class)s_unique_name_per_state",
@@ -83,6 +96,12 @@ class Organization(models.Model):
 class Person(models.Model):
     """Someone who signs, hosts or takes part: named with the position held at the time."""
 
+    reference = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="What the ministry's own register calls it; an imported register's rows are "
+        "matched to people by it.",
+    )
     name = models.CharField(max_length=200)
     position = models.CharField(max_length=200, blank=True)
     organization = models.ForeignKey(
@@ -95,6 +114,14 @@ class Person(models.Model):
     class Meta:
         ordering = ["name", "id"]
         verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="%(app_label)s_%(class)s_unique_reference",
+                violation_error_message="Another person already has this reference.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name}, {self.position}" if self.position else self.name

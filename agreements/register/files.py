@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from agreements.lists.csv_file import read_cell
+
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -84,7 +86,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
     delimiter = _delimiter(path)
     with path.open(encoding="utf-8-sig", newline="") as file:
         try:
-            yield from enumerate(csv.reader(file, delimiter=delimiter), start=1)
+            for number, cells in enumerate(csv.reader(file, delimiter=delimiter), start=1):
+                # A cell the export quoted so that no spreadsheet runs it ('=…) reads as it was.
+                yield number, [read_cell(cell) for cell in cells]
         except UnicodeDecodeError:
             raise FileRefused(
                 "The file is not UTF-8 text. In Excel, save it as 'CSV UTF-8 (comma delimited)'."
@@ -96,17 +100,21 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list]]:
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list]]:
     from openpyxl import load_workbook
 
-    try:
-        # Read-only mode streams the sheet's XML instead of building every cell in memory.
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise FileRefused(f"The Excel workbook cannot be read ({error}).") from None
-    try:
-        sheet = workbook.worksheets[0]
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(value) for value in row]
-    finally:
-        workbook.close()
+    # An open file, not the path: given a path, openpyxl refuses any name that does not end in
+    # .xlsx, and the admin holds an upload under a name of its own (the kind is told from the
+    # content, never the name).
+    with path.open("rb") as handle:
+        try:
+            # Read-only mode streams the sheet's XML instead of building every cell in memory.
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a damaged file
+            raise FileRefused(f"The Excel workbook cannot be read ({error}).") from None
+        try:
+            sheet = workbook.worksheets[0]
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                yield number, [_cell_text(value) for value in row]
+        finally:
+            workbook.close()
 
 
 def _cell_text(value) -> str:
@@ -124,15 +132,27 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def write_xlsx(header: list[str], rows: Iterator[list[str]]) -> bytes:
-    """An Excel workbook of one sheet, written in openpyxl's streaming mode."""
+def write_xlsx(header: list[str], rows: Iterator[list[str]], *, sheet: str) -> bytes:
+    """An Excel workbook of one sheet, written in openpyxl's streaming mode. Every cell is
+    written as text: openpyxl would store a value that begins with '=' as a formula, which
+    Excel runs when the file is opened; as text it is shown, and read back, as it is."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("instruments")
-    sheet.append(header)
+    worksheet = workbook.create_sheet(sheet)
+
+    def text_cells(values):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(worksheet, value=value)
+            cell.data_type = "s"
+            cells.append(cell)
+        return cells
+
+    worksheet.append(text_cells(header))
     for row in rows:
-        sheet.append(row)
+        worksheet.append(text_cells(row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

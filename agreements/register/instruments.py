@@ -6,13 +6,20 @@ steps of its history. A row and an instrument are the same when their records ar
 """
 
 import datetime
-import difflib
-import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from agreements.models import Instrument, Sector, Source, State, StatusChange, today
+from agreements import services
+from agreements.models import Instrument, Sector, Source, State, StatusChange
+from agreements.register.cells import (
+    OWN_REFERENCE,
+    CellReader,
+    Kind,
+    forget_prefetched,
+    reference_of,
+    split_list,
+)
 
 Status = Instrument.Status
 
@@ -70,13 +77,6 @@ PLAIN_FIELDS = [
     "notes",
 ]
 
-LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
-DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%B %d, %Y"]
-YES = {"yes", "y", "true", "1", "x"}
-NO = {"no", "n", "false", "0"}
-# Bilateral's own name for an instrument that has no reference of its own (see `export_row`).
-OWN_REFERENCE = re.compile(r"BIL-(\d+)")
-
 
 @dataclass(frozen=True)
 class Step:
@@ -94,232 +94,82 @@ class Record:
     sources: tuple[str, ...]
     history: tuple[Step, ...]
 
-    def same_as(self, other: "Record") -> bool:
-        return (
-            self.fields == other.fields
-            and self.parties == other.parties
-            and self.sectors == other.sectors
-            and self.sources == other.sources
-            and self.history == other.history
-        )
 
+class RowReader(CellReader):
+    """Turns one row's cells into an instrument's Record, collecting every problem in words."""
 
-@dataclass
-class Problem:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        where = f"row {self.row}, {self.column}" if self.column else f"row {self.row}"
-        return f"{where}: {self.message}"
-
-
-class RowProblems(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(map(str, problems)))
-        self.problems = problems
-
-
-def check_header(header: list[str]) -> list[str]:
-    """The header's column names, or the reason the file has the wrong columns."""
-    names = [str(name).strip().lower().replace(" ", "_") for name in header]
-    while names and not names[-1]:
-        names.pop()  # spreadsheets often carry empty trailing columns
-    complaints = []
-    for name in names:
-        if name and name not in COLUMNS:
-            close = difflib.get_close_matches(name, COLUMNS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            complaints.append(f"'{name}' is not a column of the register{hint}")
-    missing = [name for name in REQUIRED if name not in names]
-    if missing:
-        complaints.append(f"the required column(s) {', '.join(missing)} are missing")
-    repeated = sorted({name for name in names if name and names.count(name) > 1})
-    if repeated:
-        complaints.append(f"{', '.join(repeated)} appear more than once")
-    if complaints:
-        raise ValueError(
-            "The first row must name the columns (see docs/import.md): "
-            + "; ".join(complaints)
-            + "."
-        )
-    return names
-
-
-class RowReader:
-    """Turns one row's cells into a Record, collecting every problem in words."""
-
-    def __init__(self):
-        self.states = {}
-        self.state_names = {}
-        for code, name, official in State.objects.values_list("code", "name", "official_name"):
-            self.states[code.lower()] = code
-            self.states[name.lower()] = code
-            if official:
-                self.states[official.lower()] = code
-            self.state_names[name] = code
-        self.sectors = {}
-        for slug, name in Sector.objects.values_list("slug", "name"):
-            self.sectors[slug.lower()] = slug
-            self.sectors[name.lower()] = slug
+    columns = COLUMNS
+    required = REQUIRED
 
     def read(self, number: int, cells: dict[str, str]) -> Record:
-        self.number, self.problems = number, []
-        get = {name: str(cells.get(name, "") or "").strip() for name in COLUMNS}
-        for name in REQUIRED:
-            if not get[name]:
-                self._problem(name, "is empty; every row needs it.")
+        get = self.start(number, cells)
         for name in ("reference", "title", "short_title", "signature_place"):
-            limit = Instrument._meta.get_field(name).max_length
-            if len(get[name]) > limit:
-                self._problem(name, f"has {len(get[name])} characters; at most {limit} fit.")
+            self.text(get, name, Instrument)
         fields = {
             "title": get["title"],
             "short_title": get["short_title"],
-            "kind": self._choice("kind", get["kind"], Instrument.Kind),
-            "is_binding": self._yes_no("binding", get["binding"], default=True),
-            "level": self._choice("level", get["level"], Instrument.Level)
+            "kind": self.choice("kind", get["kind"], Instrument.Kind),
+            "is_binding": self.yes_no("binding", get["binding"], default=True),
+            "level": self.choice("level", get["level"], Instrument.Level)
             or Instrument.Level.GOVERNMENT,
             "signature_place": get["signature_place"],
-            "entry_into_force_rule": self._choice(
+            "entry_into_force_rule": self.choice(
                 "entry_into_force_rule", get["entry_into_force_rule"], Instrument.EntryIntoForceRule
             ),
-            "entry_into_force_days": self._number("entry_into_force_days", get),
-            "entry_into_force_months": self._number("entry_into_force_months", get),
-            "entry_into_force_date": self._date("entry_into_force_date", get, future=True),
-            "duration_years": self._number("duration_years", get),
-            "renews_tacitly": self._yes_no("renews_tacitly", get["renews_tacitly"], default=False),
+            "entry_into_force_days": self.number("entry_into_force_days", get),
+            "entry_into_force_months": self.number("entry_into_force_months", get),
+            "entry_into_force_date": self.date("entry_into_force_date", get, future=True),
+            "duration_years": self.number("duration_years", get),
+            "renews_tacitly": self.yes_no("renews_tacitly", get["renews_tacitly"], default=False),
             "notes": get["notes"],
         }
         record = Record(
             reference=get["reference"],
             fields=fields,
             parties=self._parties(get["parties"]),
-            sectors=self._sectors(get["sectors"]),
-            sources=tuple(sorted(set(_split(get["sources"])))),
+            sectors=self.sector_list(get["sectors"]),
+            sources=tuple(sorted(set(split_list(get["sources"])))),
             history=self._history(get),
         )
         self._check_model(record)
-        if self.problems:
-            raise RowProblems(self.problems)
+        self.finish()
         return record
 
-    def _problem(self, column: str, message: str) -> None:
-        self.problems.append(Problem(self.number, column, message))
-
-    def _choice(self, column: str, value: str, choices) -> str:
-        if not value:
-            return ""
-        wanted = " ".join(value.lower().replace("-", " ").replace("_", " ").split())
-        for choice_value, label in choices.choices:
-            if wanted in (choice_value.replace("_", " "), label.lower()):
-                return choice_value
-        known = ", ".join(str(label).lower() for label in choices.labels)
-        self._problem(column, f"'{value}' is not one of: {known}.")
-        return ""
-
-    def _yes_no(self, column: str, value: str, *, default: bool) -> bool:
-        if not value:
-            return default
-        if value.lower() in YES:
-            return True
-        if value.lower() in NO:
-            return False
-        self._problem(column, f"'{value}' is neither yes nor no.")
-        return default
-
-    def _number(self, column: str, get: dict) -> int | None:
-        value = get[column]
-        if not value:
-            return None
-        try:
-            number = int(float(value)) if re.fullmatch(r"\d+(\.0+)?", value) else None
-        except ValueError:
-            number = None
-        if number is None or number > 32767:
-            self._problem(column, f"'{value}' is not a whole number.")
-        return number
-
-    def _date(self, column: str, get: dict, *, future: bool = False) -> datetime.date | None:
-        value = get[column]
-        if not value:
-            return None
-        value = value.split("T")[0] if re.match(r"\d{4}-\d\d-\d\dT", value) else value
-        for pattern in DATE_FORMATS:
-            try:
-                on = datetime.datetime.strptime(value, pattern).date()
-            except ValueError:
-                continue
-            if not future and on > today():
-                self._problem(column, f"{on:%-d %B %Y} is in the future.")
-            return on
-        self._problem(
-            column, f"'{value}' cannot be read as a date; write it as 2026-01-27 or 27.01.2026."
-        )
-        return None
-
     def _parties(self, value: str) -> tuple[str, ...]:
-        codes = []
-        for name in _split(value):
-            code = self.states.get(name.lower())
-            if code is None:
-                close = difflib.get_close_matches(name, list(self.state_names), n=1, cutoff=0.7)
-                hint = f" — did you mean {close[0]}?" if close else ""
-                self._problem("parties", f"'{name}' is not a state{hint}")
-            elif code in codes:
-                self._problem("parties", f"{name} is named twice.")
-            else:
-                codes.append(code)
+        codes = self.state_list("parties", value)
         if value and len(codes) < 2 and not self.problems_in("parties"):
-            self._problem("parties", "an instrument needs at least two parties.")
-        return tuple(sorted(codes))
-
-    def problems_in(self, column: str) -> bool:
-        return any(problem.column == column for problem in self.problems)
-
-    def _sectors(self, value: str) -> tuple[str, ...]:
-        slugs = set()
-        for name in _split(value):
-            slug = self.sectors.get(name.lower())
-            if slug is None:
-                names = [key for key in self.sectors if key not in self.sectors.values()]
-                close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.7)
-                hint = f" — did you mean {close[0]}?" if close else ""
-                self._problem("sectors", f"'{name}' is not a sector{hint}")
-            else:
-                slugs.add(slug)
-        return tuple(sorted(slugs))
+            self.problem("parties", "an instrument needs at least two parties.")
+        return codes
 
     def _history(self, get: dict) -> tuple[Step, ...]:
         """The dated steps in the lifecycle's order, checked against the status map."""
         dated = [
             (status, on)
             for status, column in DATE_COLUMNS.items()
-            if (on := self._date(column, get)) is not None
+            if (on := self.date(column, get)) is not None
         ]
-        termination = self._choice(
+        termination = self.choice(
             "termination_type", get["termination_type"], Instrument.TerminationType
         )
         if dated and dated[0][0] != Status.PROPOSED:
             # The intent is dated by the first thing known of the instrument.
             dated.insert(0, (Status.PROPOSED, dated[0][1]))
         if not dated:
-            self._problem("proposed_on", "give at least the date the intent was stated.")
+            self.problem("proposed_on", "give at least the date the intent was stated.")
             return ()
         steps = [Step(Status.PROPOSED, dated[0][1])]
         for status, on in dated[1:]:
             previous = steps[-1]
             column = DATE_COLUMNS[status]
             if status not in Instrument.TRANSITIONS[Status(previous.status)]:
-                self._problem(
+                self.problem(
                     column,
                     f"an instrument that is {Status(previous.status).label.lower()} cannot "
                     f"become {Status(status).label.lower()}; "
                     + _missing_step_hint(Status(previous.status), Status(status)),
                 )
             elif on < previous.on:
-                self._problem(
+                self.problem(
                     column,
                     f"{on:%-d %B %Y} is before {DATE_COLUMNS[previous.status]} "
                     f"({previous.on:%-d %B %Y}).",
@@ -327,23 +177,23 @@ class RowReader:
             steps.append(Step(status, on, termination if status == Status.TERMINATED else ""))
         reached = steps[-1].status
         if reached == Status.TERMINATED and not termination:
-            self._problem(
+            self.problem(
                 "termination_type",
                 "say how it ended: expired, denounced, replaced or by mutual consent.",
             )
         if termination and reached != Status.TERMINATED:
-            self._problem("termination_type", "only a terminated instrument has one.")
+            self.problem("termination_type", "only a terminated instrument has one.")
         if get["status"]:
-            status = self._choice("status", get["status"], Status)
+            status = self.choice("status", get["status"], Status)
             if status and status != reached:
                 column = DATE_COLUMNS[Status(status)]
                 if not get[column]:
-                    self._problem(
+                    self.problem(
                         "status",
                         f"'{get['status']}' needs the date it was reached, in {column}.",
                     )
                 else:
-                    self._problem(
+                    self.problem(
                         "status",
                         f"'{get['status']}' does not match the dates, which reach "
                         f"'{Status(reached).label.lower()}' ({DATE_COLUMNS[reached]}).",
@@ -357,7 +207,7 @@ class RowReader:
             return
         instrument = Instrument(**record.fields)
         for name, message in _rule_problems(instrument):
-            self._problem(name, message)
+            self.problem(name, message)
 
 
 def _rule_problems(instrument: Instrument):
@@ -392,10 +242,6 @@ def _missing_step_hint(current: Status, wanted: Status) -> str:
     return "check the dates."
 
 
-def _split(value: str) -> list[str]:
-    return [part for part in LIST_SEPARATOR.split(value) if part] if value else []
-
-
 # --- Instruments as records (for comparing and exporting) ---------------------------------------
 
 
@@ -414,15 +260,7 @@ def with_record_parts(queryset):
 
 
 def forget_record_parts(instrument: Instrument) -> None:
-    """Drop what `with_record_parts` fetched. The parts refer back to their instrument, so
-    without this each chunk's instruments wait for Python's cycle collector, and memory grows
-    with the file."""
-    instrument._prefetched_objects_cache = {}
-    instrument.__dict__.pop("effective_history", None)
-
-
-def reference_of(instrument: Instrument) -> str:
-    return instrument.reference or f"BIL-{instrument.pk}"
+    forget_prefetched(instrument, "effective_history")
 
 
 def record_of(instrument: Instrument) -> Record:
@@ -501,3 +339,92 @@ def _text(value) -> str:
     if value is None:
         return ""
     return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+
+class Writer:
+    """Writes one record through the services: a new instrument, or the changes to one."""
+
+    def __init__(self, *, filename: str, user):
+        self.user = user
+        self.reason = f"The register {filename} says otherwise."
+        self.note = f"Imported from {filename}."
+        self.states = {state.pk: state for state in State.objects.all()}
+        self.sectors = {sector.slug: sector for sector in Sector.objects.all()}
+        self.sources = {}
+
+    def create(self, records: list[Record]) -> None:
+        services.instruments_create_in_bulk(
+            instruments=[
+                {
+                    "fields": {**record.fields, "reference": record.reference},
+                    "parties": [self.states[code] for code in record.parties],
+                    "sectors": [self.sectors[slug] for slug in record.sectors],
+                    "sources": self._sources(record.sources),
+                    "steps": _steps(record),
+                }
+                for record in records
+            ],
+            user=self.user,
+            note=self.note,
+        )
+
+    def update(self, record: Record, instrument: Instrument) -> None:
+        current = record_of(instrument)
+        if current.fields != record.fields:
+            for name in PLAIN_FIELDS:
+                setattr(instrument, name, record.fields[name])
+            instrument.full_clean(exclude=["reference"])
+            instrument.save(update_fields=[*PLAIN_FIELDS, "updated_at"])
+        if current.parties != record.parties:
+            services.instrument_set_parties(
+                instrument=instrument,
+                parties=[{"state": self.states[code]} for code in record.parties],
+            )
+        if current.sectors != record.sectors:
+            instrument.sectors.set([self.sectors[slug] for slug in record.sectors])
+        if current.sources != record.sources:
+            instrument.sources.set(self._sources(record.sources))
+        if current.history != record.history:
+            services.instrument_rewrite_history(
+                instrument=instrument,
+                steps=_steps(record),
+                reason=self.reason,
+                user=self.user,
+                note=self.note,
+            )
+
+    def _sources(self, keys) -> list[Source]:
+        """A source named by its URL or its title; one not yet known is added."""
+        found = []
+        for key in keys:
+            if key not in self.sources:
+                is_url = key.startswith(("http://", "https://"))
+                lookup = {"url": key} if is_url else {"title": key, "url": ""}
+                source = Source.objects.filter(**lookup).order_by("pk").first()
+                self.sources[key] = source or Source.objects.create(
+                    **{**lookup, "title": key[:300]}
+                )
+            found.append(self.sources[key])
+        return found
+
+
+def _steps(record: Record) -> list[tuple]:
+    return [(step.status, step.on, step.termination_type) for step in record.history]
+
+
+KIND = Kind(
+    name="instruments",
+    model=Instrument,
+    columns=COLUMNS,
+    required=REQUIRED,
+    reader=RowReader,
+    find_existing=find_existing,
+    record_of=record_of,
+    writer=Writer,
+    queryset=lambda: with_record_parts(Instrument.objects.all()),
+    export_row=export_row,
+    forget=forget_record_parts,
+)

@@ -4,6 +4,7 @@ One module per page; shared pieces of the follow-up board live in `follow_ups`."
 from agreements.views.brief import brief
 from agreements.views.calendar_feed import calendar_feed
 from agreements.views.coverage import coverage
+from agreements.views.documents import document_file
 from agreements.views.follow_up_page import follow_up_page
 from agreements.views.follow_ups import follow_up_board
 from agreements.views.home import home
@@ -18,6 +19,7 @@ __all__ = [
     "brief",
     "calendar_feed",
     "coverage",
+    "document_file",
     "follow_up_board",
     "follow_up_page",
     "home",

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from agreements.models import (
+    Document,
     Instrument,
     InstrumentLink,
     InstrumentParty,
@@ -34,6 +35,7 @@ def instrument_detail(request, pk):
             Prefetch("linked_from", InstrumentLink.objects.select_related("instrument")),
             "sources",
             "sectors",
+            Prefetch("documents", Document.objects.without_text()),
         ),
         pk=pk,
     )

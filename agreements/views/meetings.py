@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from agreements.models import (
+    Document,
     Meeting,
     Person,
 )
@@ -25,6 +26,7 @@ def meeting_detail(request, pk):
             "sectors",
             "sources",
             "instruments",
+            Prefetch("documents", Document.objects.without_text()),
         ),
         pk=pk,
     )

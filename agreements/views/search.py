@@ -1,9 +1,11 @@
-"""The search box: full text over instruments, meetings and follow-ups."""
+"""The search box: full text over instruments, meetings (and the text of their documents, with
+the passage that matched) and follow-ups."""
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from agreements.documents.search import search_query, with_passages
 from agreements.filters import full_text
 from agreements.models import (
     Instrument,
@@ -20,13 +22,14 @@ def search(request):
     query = request.GET.get("q", "").strip()
     results = {"instruments": [], "meetings": [], "actions": []}
     if query and "\x00" not in query:
+        instruments = full_text(
+            Instrument.objects.all(), ["title", "short_title", "notes"], query, "instrument"
+        )
+        meetings = full_text(Meeting.objects.all(), ["title", "summary", "place"], query, "meeting")
         results = {
-            "instruments": list(
-                full_text(Instrument.objects.all(), ["title", "short_title", "notes"], query)[:50]
-            ),
-            "meetings": list(
-                full_text(Meeting.objects.all(), ["title", "summary", "place"], query)[:50]
-            ),
+            # PostgreSQL works the passages out after the limit: for the 50 rows shown only.
+            "instruments": list(with_passages(instruments, "instrument", search_query(query))[:50]),
+            "meetings": list(with_passages(meetings, "meeting", search_query(query))[:50]),
             "actions": [
                 board_line(action)
                 for action in full_text(board_queryset(), ["title", "description"], query)[:50]

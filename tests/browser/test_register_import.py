@@ -53,14 +53,14 @@ def test_analyst_imports_a_register_after_fixing_a_row(analyst_page, live_server
     choose(page, tmp_path, "Kazakhstan")
 
     assert page.inner_text("#summary") == (
-        "register.csv: read 2 rows; would add 2, change 0, left 0 alone."
+        "register.csv: read 2 rows of instruments; would add 2, change 0, left 0 alone."
     )
     page.click("input[name=confirm]")
     page.wait_for_selector(".messagelist")
 
     # The admin writes its messages with a capital first letter.
     assert page.text_content(".messagelist").strip() == (
-        "Register.csv: read 2 rows; added 2, changed 0, left 0 alone."
+        "Register.csv: read 2 rows of instruments; added 2, changed 0, left 0 alone."
     )
     assert sorted(Instrument.objects.values_list("reference", "status")) == [
         ("MFA-1", "signed"),

@@ -49,7 +49,7 @@ def record_baseline(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0025_radar_indexes'),
+        ('agreements', '0027_radar_indexes'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 

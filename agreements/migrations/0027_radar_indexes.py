@@ -115,7 +115,7 @@ DROP INDEX agreements_instr_radar_term;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0024_triggers_declared'),
+        ('agreements', '0026_documents'),
     ]
 
     operations = [
