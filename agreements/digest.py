@@ -81,8 +81,16 @@ def radar_lines(on: datetime.date) -> list[RadarLine]:
 
 def send_digests(*, on: datetime.date | None = None) -> int:
     """Send this week's digests; returns how many e-mails went out (empty digests are not sent)."""
-    on = on or today()
-    messages = []
+    messages = digest_messages(on=on or today())
+    for message in messages.values():
+        message.send()
+    return len(messages)
+
+
+def digest_messages(*, on: datetime.date) -> dict[str, EmailMultiAlternatives]:
+    """This week's digests, not yet sent, by recipient ("manager <user id>", "contact <person
+    id>": one address may receive both)."""
+    messages = {}
     everything = digest_for(FollowUpAction.objects.all(), on)
     everything.radar = radar_lines(on)
     if not everything.is_empty:
@@ -92,15 +100,15 @@ def send_digests(*, on: datetime.date | None = None) -> int:
             .exclude(email="")
         )
         for manager in managers:
-            messages.append(_message(manager.email, manager.get_username(), everything, on))
+            messages[f"manager {manager.pk}"] = _message(
+                manager.email, manager.get_username(), everything, on
+            )
     contacts = Person.objects.exclude(email="").filter(follow_up_actions__isnull=False).distinct()
     for contact in contacts:
         theirs = digest_for(FollowUpAction.objects.filter(responsible_contact=contact), on)
         if not theirs.is_empty:
-            messages.append(_message(contact.email, contact.name, theirs, on))
-    for message in messages:
-        message.send()
-    return len(messages)
+            messages[f"contact {contact.pk}"] = _message(contact.email, contact.name, theirs, on)
+    return messages
 
 
 def _message(address: str, name: str, digest: Digest, on: datetime.date) -> EmailMultiAlternatives:

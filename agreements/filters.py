@@ -15,6 +15,7 @@ from agreements.documents.search import owners_matching, passage, search_query
 from agreements.lists.pairs import (
     PAIR,
     STATE_CODE,
+    STATE_CODE_ANY_CASE,
     PairField,
     PairNameField,
     StateNameField,
@@ -78,13 +79,24 @@ class PairFilter(filters.CharFilter):
     field_class = PairField
 
 
-@extend_schema_field(STATE_CODE)
-class StateCodeFilter(filters.CharFilter):
-    """One state code, in any case; a code no state has matches nothing."""
+class StateCodeChoiceField(forms.ModelChoiceField):
+    def to_python(self, value):
+        return super().to_python(value.upper() if isinstance(value, str) else value)
+
+
+@extend_schema_field(STATE_CODE_ANY_CASE)
+class StateChoiceFilter(filters.ModelChoiceFilter):
+    """One state, chosen from a list on a page, by its code in the API (KZ or kz, as the
+    schema's list says); a code no state has answers 400 rather than an empty list."""
+
+    field_class = StateCodeChoiceField
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=State.objects.all(), **kwargs)
 
 
 class OrganizationFilter(FilterSet):
-    state = StateCodeFilter(field_name="state__code", lookup_expr="iexact")
+    state = StateChoiceFilter(field_name="state")
 
     class Meta:
         model = Organization
@@ -93,7 +105,13 @@ class OrganizationFilter(FilterSet):
 
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": 2**63 - 1})
 class IdFilter(filters.NumberFilter):
-    """An object's id; one that does not exist (any more) simply matches nothing."""
+    """An object's id; one that does not exist (any more) simply matches nothing, and anything
+    but a whole number from 1 up answers 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
 
 
 class PersonFilter(FilterSet):
@@ -171,9 +189,7 @@ class FollowUpActionFilter(PairFilterSet):
     status = filters.MultipleChoiceFilter(choices=FollowUpAction.Status.choices, distinct=False)
     overdue = filters.BooleanFilter(method="filter_overdue", label="Overdue")
     due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte", label="Due by")
-    responsible_state = StateCodeFilter(
-        field_name="responsible_state__code", lookup_expr="iexact", help_text="A state code."
-    )
+    responsible_state = StateChoiceFilter(field_name="responsible_state", help_text="A state code.")
     q = filters.CharFilter(
         method="filter_q", label="Search", help_text="Full-text search: titles, descriptions."
     )
@@ -311,16 +327,10 @@ class FollowUpBoardFilter(FollowUpActionFilter):
         )
 
 
-@extend_schema_field(STATE_CODE)
-class StateChoiceFilter(filters.ModelChoiceFilter):
-    """One state, chosen from a list on a page, by its code in the API."""
-
-
 class RadarFilter(PairFilterSet):
     """The radar's filters (page and API): which instruments its rules look at."""
 
     state = StateChoiceFilter(
-        queryset=State.objects.all(),
         method="filter_state",
         label="State",
         empty_label="Any state",

@@ -326,7 +326,7 @@ def series_items(series, *, on: datetime.date) -> list[RadarItem]:
 # --- Selection in SQL -------------------------------------------------------------------------
 #
 # Each rule is also a condition in SQL, so that PostgreSQL selects, orders and counts what the
-# rules list through an index (migration 0027) and a page costs the same at a million
+# rules list through an index (migration 0030) and a page costs the same at a million
 # instruments as at ten thousand; `instrument_items` and `series_items` above then say why, for
 # the fifty items of a page. The tests hold the two to the same edges. `{t}` is the table the
 # condition reads: an instrument's pair rows carry its status and both dates, so the rules that
@@ -339,7 +339,7 @@ PER_PAGE = 50
 # The home page's and the digest's counts per pair stop sooner: "more than 99".
 PAIR_COUNT_LIMIT = 99
 
-# The end of a fixed term, as migration 0027 indexes it (the planner matches the expression).
+# The end of a fixed term, as migration 0030 indexes it (the planner matches the expression).
 TERM_END = "({t}.in_force_on + make_interval(months => 12 * {t}.duration_years))::date"
 RUNNING_WITH_A_TERM = (
     "{t}.status IN ('in_force', 'suspended') AND {t}.duration_years IS NOT NULL "

@@ -25,6 +25,10 @@ import run as bilateral
 from django.conf import settings
 
 PEERS = Path(__file__).resolve().parent / ".peers"
+# The floor, PostGraphile and Datasette listen here (PEER_PORTS="8052,8053,8054" by default).
+FLOOR, POSTGRAPHILE, DATASETTE = (
+    int(port) for port in os.environ.get("PEER_PORTS", "8052,8053,8054").split(",")
+)
 LIST = "/api/v1/instruments/?status=in_force&page_size=50"
 GRAPHQL = json.dumps(
     {
@@ -39,6 +43,14 @@ GRAPHQL = json.dumps(
 def database_url() -> str:
     db = settings.DATABASES["default"]
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def etag_of(port: int, path: str, headers: dict) -> str:
+    conn = bilateral.http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    return response.getheader("ETag")
 
 
 def sqlite_copy(label: str) -> Path:
@@ -96,7 +108,7 @@ def main() -> None:
                     str(Path(__file__).parent / "peers"),
                     "floor:app",
                     "-b",
-                    "127.0.0.1:8052",
+                    f"127.0.0.1:{FLOOR}",
                     "-w",
                     "2",
                 ],
@@ -105,8 +117,8 @@ def main() -> None:
                 stderr=subprocess.DEVNULL,
             )
         )
-        bilateral.wait_for(8052)
-        figures["floor (psycopg → JSON)"] = (8052, "/?status=in_force", {}, None)
+        bilateral.wait_for(FLOOR)
+        figures["floor (psycopg → JSON)"] = (FLOOR, "/?status=in_force", {}, None)
 
         servers.append(
             subprocess.Popen(
@@ -117,7 +129,7 @@ def main() -> None:
                     "--host",
                     "127.0.0.1",
                     "--port",
-                    "8053",
+                    str(POSTGRAPHILE),
                     "--schema",
                     "public",
                     "--disable-query-log",
@@ -126,9 +138,9 @@ def main() -> None:
                 stderr=subprocess.DEVNULL,
             )
         )
-        bilateral.wait_for(8053, "/graphql")
+        bilateral.wait_for(POSTGRAPHILE, "/graphql")
         figures["PostGraphile 4"] = (
-            8053,
+            POSTGRAPHILE,
             "/graphql",
             {"Content-Type": "application/json"},
             GRAPHQL.encode(),
@@ -144,7 +156,7 @@ def main() -> None:
                     "--host",
                     "127.0.0.1",
                     "--port",
-                    "8054",
+                    str(DATASETTE),
                     "--setting",
                     "default_page_size",
                     "50",
@@ -153,15 +165,23 @@ def main() -> None:
                 stderr=subprocess.DEVNULL,
             )
         )
-        bilateral.wait_for(8054)
+        bilateral.wait_for(DATASETTE)
         figures["Datasette (SQLite copy)"] = (
-            8054,
+            DATASETTE,
             f"/{db.stem}/agreements_instrument.json?status=in_force&_sort_desc=signed_on"
             "&_size=50&_shape=objects",
             {},
             None,
         )
 
+        # A polling consumer's request: the same list with the ETag it was last given.
+        etag = etag_of(bilateral.PORT, LIST, token)
+        figures["Bilateral, If-None-Match (304)"] = (
+            bilateral.PORT,
+            LIST,
+            {**token, "If-None-Match": etag},
+            None,
+        )
         figures["ceiling: Django, /healthz"] = (bilateral.PORT, "/healthz", {}, None)
         figures["ceiling: DRF, API root with a token"] = (bilateral.PORT, "/api/v1/", token, None)
 

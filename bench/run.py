@@ -5,6 +5,10 @@
 For each request: p50 and p95 over --repeat sequential requests (after three warm-up ones), the
 queries it makes (counted in-process), and, for the instruments list, requests per second with
 four concurrent clients. For the CSV export, the gunicorn worker's peak memory (VmHWM) too.
+The API's answers are kept in the shared cache while the data is unchanged, so those repeated
+requests are warm; `time_conditional` times the list, the detail and the board cold (a write
+before each), warm, as a 304, and warm through a second server process on the same cache.
+Set CACHE_URL to time them on Redis.
 Results go to bench/results/<label>.json; bench/report.py turns them into the tables.
 """
 
@@ -43,6 +47,8 @@ from knox.models import AuthToken  # noqa: E402
 from agreements.models import Change, Instrument  # noqa: E402
 
 PORT = int(os.environ.get("BENCH_PORT", "8051"))
+# The second server process of the shared-cache run.
+SECOND_PORT = int(os.environ.get("BENCH_SECOND_PORT", str(PORT + 1)))
 RESULTS = ROOT / "bench" / "results"
 
 
@@ -122,6 +128,70 @@ def requests_to_time(pair: str, state: str) -> dict[str, tuple[str, str]]:
     }
 
 
+def conditional_requests(pair: str) -> dict[str, str]:
+    """The reads a polling consumer repeats: warm, cold and 304 (`time_conditional`)."""
+    some_id = Instrument.objects.order_by("pk").values_list("pk", flat=True)[
+        Instrument.objects.count() // 2
+    ]
+    return {
+        "instruments list": "/api/v1/instruments/?status=in_force&page_size=50",
+        "instrument detail": f"/api/v1/instruments/{some_id}/",
+        "board (follow-ups of the busiest pair)": f"/api/v1/actions/?pair={pair}",
+    }
+
+
+def move_the_data_version() -> None:
+    """A write that changes no answer but moves the data version: the next read is cold."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE agreements_sector SET name = name "
+            "WHERE id = (SELECT min(id) FROM agreements_sector)"
+        )
+
+
+def time_conditional(path: str, headers: dict, repeat: int, ports: tuple[int, int]) -> dict:
+    """p50/p95 of one read three ways through a server: cold (the data version moved before
+    each request, so the answer is computed), warm (the same request again, data unchanged: the
+    kept answer) and with If-None-Match (304); and warm through a second server process on the
+    same cache, after the first computed the answer."""
+    one, other = (http.client.HTTPConnection("127.0.0.1", port, timeout=300) for port in ports)
+
+    def timed(conn, extra=None) -> float:
+        started = time.perf_counter()
+        conn.request("GET", path, headers={**headers, **(extra or {})})
+        response = conn.getresponse()
+        response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        timed.last = response
+        return elapsed
+
+    def figures(timings: list[float]) -> dict:
+        timings.sort()
+        return {
+            "p50_ms": round(statistics.median(timings), 2),
+            "p95_ms": round(timings[max(0, int(len(timings) * 0.95) - 1)], 2),
+        }
+
+    cold, warm, not_modified, other_process = [], [], [], []
+    for _ in range(3):
+        timed(one)
+    for _ in range(repeat):
+        move_the_data_version()
+        cold.append(timed(one))
+        assert timed.last.status == 200
+        other_process.append(timed(other))
+        warm.append(timed(one))
+        etag = timed.last.getheader("ETag")
+        not_modified.append(timed(one, {"If-None-Match": etag}))
+        assert timed.last.status == 304, timed.last.status
+    return {
+        "cold": figures(cold),
+        "warm": figures(warm),
+        "not_modified": figures(not_modified),
+        "warm_other_process": figures(other_process),
+    }
+
+
 def headers_for(auth: str, key: str, session_key: str) -> dict:
     if auth == "token":
         return {"Authorization": f"Token {key}"}
@@ -139,7 +209,8 @@ def time_request(path: str, headers: dict, repeat: int, port: int = PORT, body=N
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     for _ in range(3):
         status, _ = get(conn, path, headers, body)
-        assert status == 200, (path, status)
+        wanted = 304 if "If-None-Match" in headers else 200
+        assert status == wanted, (path, status)
     timings = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -191,10 +262,10 @@ def peak_memory_kb(pid: int) -> int:
     return 0
 
 
-def start_gunicorn(workers: int = 2):
+def start_gunicorn(workers: int = 2, port: int = PORT):
     with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
-            sys.exit(f"Port {PORT} is taken: another server would answer instead of this one.")
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            sys.exit(f"Port {port} is taken: another server would answer instead of this one.")
     env = {**os.environ, "API_THROTTLE_USER": "100000000/minute"}
     server = subprocess.Popen(
         [
@@ -203,7 +274,7 @@ def start_gunicorn(workers: int = 2):
             "gunicorn",
             "bilateral.wsgi",
             "-b",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "-w",
             str(workers),
             "--timeout",
@@ -214,7 +285,7 @@ def start_gunicorn(workers: int = 2):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    wait_for(PORT, "/healthz")
+    wait_for(port, "/healthz")
     return server
 
 
@@ -245,6 +316,11 @@ def main() -> None:
     parser.add_argument(
         "--only", action="append", help="Time only these requests (by name; may be repeated)."
     )
+    parser.add_argument(
+        "--conditional",
+        action="store_true",
+        help="Time only the cold, warm and 304 reads (and the API root); keep the rest.",
+    )
     args = parser.parse_args()
 
     # Stopped from outside (timeout, Ctrl-C): still stop the server below.
@@ -263,7 +339,7 @@ def main() -> None:
     }
     try:
         for name, (auth, path) in requests_to_time(pair, state).items():
-            if args.only and name not in args.only:
+            if (args.only and name not in args.only) or args.conditional:
                 continue
             headers = headers_for(auth, key, session_key)
             # The export takes seconds: fewer rounds of it.
@@ -276,18 +352,46 @@ def main() -> None:
                 f"{name:24} p50 {figures['p50_ms']:8.1f} ms  p95 {figures['p95_ms']:8.1f} ms  "
                 f"{figures['queries']} queries"
             )
-        list_path = "/api/v1/instruments/?status=in_force&page_size=50"
-        results["instruments_list_rps"] = throughput(
-            PORT, list_path, headers_for("token", key, session_key)
-        )
-        print(f"instruments list: {results['instruments_list_rps']} requests/s (4 clients)")
-        results["csv_peak_memory_kb"] = max(peak_memory_kb(pid) for pid in worker_pids(server.pid))
+        token = headers_for("token", key, session_key)
+        if not args.only:
+            # A second server process on the same cache (CACHE_URL, or the database's table).
+            second = start_gunicorn(port=SECOND_PORT)
+            try:
+                results["conditional"] = {
+                    name: time_conditional(path, token, args.repeat, (PORT, SECOND_PORT))
+                    for name, path in conditional_requests(pair).items()
+                }
+                results["api_root"] = time_request("/api/v1/", token, args.repeat)
+            finally:
+                second.terminate()
+                second.wait(timeout=60)
+            for name, ways in results["conditional"].items():
+                print(
+                    f"{name:40} "
+                    + "  ".join(f"{way} {ms['p50_ms']:.1f}" for way, ms in ways.items())
+                    + " ms (p50)"
+                )
+            print(f"{'API root':40} {results['api_root']['p50_ms']:.1f} ms (p50)")
+        if not args.conditional:
+            list_path = "/api/v1/instruments/?status=in_force&page_size=50"
+            results["instruments_list_rps"] = throughput(PORT, list_path, token)
+            print(f"instruments list: {results['instruments_list_rps']} requests/s (4 clients)")
+            results["csv_peak_memory_kb"] = max(
+                peak_memory_kb(pid) for pid in worker_pids(server.pid)
+            )
     finally:
         server.terminate()
         server.wait(timeout=60)
     out = Path(args.out) if args.out else RESULTS / f"{args.label}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    if out.exists() and "peers" in (earlier := json.loads(out.read_text())):
+    earlier = json.loads(out.read_text()) if out.exists() else {}
+    if args.conditional:  # the other figures stay as they were
+        results = {
+            **earlier,
+            "conditional": results["conditional"],
+            "api_root": results["api_root"],
+        }
+    elif "peers" in earlier:
         results["peers"] = earlier["peers"]  # bench/peers.py's figures stay until it runs again
     out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"Wrote {out}")

@@ -134,6 +134,29 @@ DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
     "-c max_parallel_workers_per_gather=0 -c cursor_tuple_fraction=1"
 )
 
+# The cache every process shares (throttles, remembered counts, cached API answers;
+# bilateral/cache.py, docs/deploy.md): Redis when CACHE_URL names one (redis://host:6379/0),
+# otherwise a table in the same PostgreSQL (`migrate` creates it), so that one command still
+# runs everything and N processes still count one throttle.
+CACHE_URL = env("CACHE_URL")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "bilateral.cache.ForgivingRedisCache",
+            "LOCATION": CACHE_URL,
+            # A Redis that does not answer costs a request a quarter of a second, once.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "bilateral_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -259,11 +282,14 @@ REST_FRAMEWORK = {
         "agreements.api.ordering_tie_break.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "agreements.api.pagination.PageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "agreements.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "agreements.api.errors.exception_handler",
     "DEFAULT_VERSIONING_CLASS": None,
     # Programs send JSON; the browsable forms of DRF are not offered.
     "DEFAULT_PARSER_CLASSES": ["agreements.api.parsers.JSONParser"],
+    # JSON out (and CSV on the lists): the schema's `format` lists exactly these, and any other
+    # `?format=` (DRF's browsable `api` included) answers 404.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Per user (or per address, for anonymous requests and for failed tokens): enough for a
     # program syncing the data, too little for guessing.
     "DEFAULT_THROTTLE_CLASSES": [

@@ -2,7 +2,8 @@
 
 /healthz answers as long as the process runs (a liveness probe: restarting the web container
 cannot bring a database back); it also says whether the database answers. /readyz answers 200 only
-when the database is reachable and every migration is applied (a readiness probe: send traffic).
+when the database is reachable, every migration is applied and the shared cache answers (a
+readiness probe: send traffic).
 """
 
 import copy
@@ -16,6 +17,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from bilateral.cache import cache_problem
 
 DATABASE_DOWN = (
     "The database is unavailable. Nothing was changed. Please try again in a minute; "
@@ -103,7 +106,13 @@ def readyz(request):
         return JsonResponse(
             {"status": "unavailable", "database": f"{pending} migrations not applied"}, status=503
         )
-    return JsonResponse({"status": "ok", "database": "reachable"})
+    cache = cache_problem()
+    if cache:
+        # Requests are still answered (uncached, bilateral/cache.py), but slower: say so.
+        return JsonResponse(
+            {"status": "unavailable", "database": "reachable", "cache": cache}, status=503
+        )
+    return JsonResponse({"status": "ok", "database": "reachable", "cache": "reachable"})
 
 
 def server_error(request):

@@ -4,6 +4,7 @@ from django.test import Client
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from agreements.api.conditional import recent
 from tests.factories import UserFactory
 
 ROLES = ["analyst", "manager", "consumer"]
@@ -16,9 +17,20 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_throttles():
-    # Throttle counts live in the cache, per client address: each test starts with none.
-    cache.clear()
+def fresh_cache(django_db_setup, django_db_blocker):
+    # Throttle counts and kept API answers live in the shared cache (a table of the test
+    # database, or Redis): each test starts with none.
+    with django_db_blocker.unblock():
+        cache.clear()
+    recent.__init__()
+
+
+@pytest.fixture
+def django_assert_num_queries(django_assert_num_queries, settings):
+    """Counts the application's queries only: the shared cache lives in this process's memory
+    for these tests (the default cache, a table of the database, would add its own)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return django_assert_num_queries
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from agreements.api.csv_lists import CSVListMixin
+from agreements.api.pagination import page_size_from
 from agreements.models import Change
 from agreements.whole_numbers import parse_whole_number
 
@@ -64,6 +65,11 @@ class SincePagination(BasePagination):
             },
         }
 
+    def check_query(self, request) -> None:
+        """Refuse what a page would refuse, for a CSV that holds every change."""
+        self._since(request)
+        self._size(request)
+
     def _since(self, request):
         value = request.query_params.get("since")
         if value in (None, "", "0"):
@@ -80,10 +86,7 @@ class SincePagination(BasePagination):
         raise ValidationError({"since": f"No change has the id {value!r}."})
 
     def _size(self, request):
-        size = parse_whole_number(request.query_params.get("page_size", str(self.page_size)))
-        if size is None:
-            raise ValidationError({"page_size": "Give a whole number."})
-        return max(1, min(size, self.max_page_size))
+        return page_size_from(request, default=self.page_size, maximum=self.max_page_size)
 
 
 @extend_schema(
@@ -95,8 +98,8 @@ class SincePagination(BasePagination):
         ),
         OpenApiParameter(
             "page_size",
-            {"type": "integer", "minimum": 1, "maximum": 1000},
-            description="Up to 1000; default 100.",
+            {"type": "integer", "minimum": 1, "maximum": SincePagination.max_page_size},
+            description=f"Rows per page: {SincePagination.page_size} unless given.",
         ),
     ]
 )

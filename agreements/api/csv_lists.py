@@ -50,6 +50,9 @@ class CSVListMixin:
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "csv":
             return super().list(request, *args, **kwargs)
+        if self.paginator is not None:
+            # Every row, whatever the page; yet a paging parameter is refused as on a page.
+            self.paginator.check_query(request)
         queryset = self.filter_queryset(self.get_queryset())
         # One serializer for every row and the header: building its fields anew per row cost
         # most of the time.

@@ -8,12 +8,13 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agreements.api.json_types import JSONTypes
 from agreements.api.parsers import JSONParser  # nesting bounded, as everywhere
 from agreements.intake.reports import ReportRefused, draft_report
 from agreements.models import Instrument
 
 
-class DraftRequestSerializer(serializers.Serializer):
+class DraftRequestSerializer(JSONTypes, serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
     file = serializers.FileField(required=False, help_text=".txt, .html, .pdf or .docx")
     title = serializers.CharField(required=False, allow_blank=True, max_length=300)

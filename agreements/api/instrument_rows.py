@@ -20,7 +20,7 @@ from django.db.models import BigIntegerField, CharField, JSONField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from agreements.models import Instrument, PartyAction, State
+from agreements.models import Instrument, PartyAction, State, data_version
 from agreements.models.entry_into_force import project_terms
 
 COLUMNS = [
@@ -107,15 +107,16 @@ def _arrays() -> dict[str, RawSQL]:
     }
 
 
-# States are ISO 3166-1 reference data that only a migration changes; a renamed state shows its
-# old name in lists for at most this long.
-STATE_NAMES_SECONDS = 300
-
-
 def state_names() -> dict[str, str]:
-    """Every state's name, by code."""
+    """Every state's name, by code: kept in the shared cache under the data version, so that a
+    renamed state is shown by its new name at once."""
+    version = data_version()
+    if version is None:  # this transaction has written: its version names nothing
+        return dict(State.objects.values_list("code", "name"))
     return cache.get_or_set(
-        "state-names", lambda: dict(State.objects.values_list("code", "name")), STATE_NAMES_SECONDS
+        f"state-names:{version}",
+        lambda: dict(State.objects.values_list("code", "name")),
+        600,  # unread for ten minutes: gone (a kept name is never stale, only unused)
     )
 
 

@@ -2,6 +2,7 @@
 admin and the pages share)."""
 
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from agreements.lists.paging import (
@@ -10,6 +11,20 @@ from agreements.lists.paging import (
     CappedCountPaginator,
     rows_to_count,
 )
+from agreements.whole_numbers import parse_whole_number
+
+
+def page_size_from(request, *, default: int, maximum: int) -> int:
+    """`?page_size=`, refused with 400 unless a whole number from 1 to `maximum`. (DRF quietly
+    clamps a size above the maximum and ignores one it cannot read: a program asking for 1000
+    rows would take the 500 it got for all there is.) Empty, like absent, means `default`."""
+    value = request.query_params.get("page_size", "")
+    if value == "":
+        return default
+    size = parse_whole_number(value)
+    if size is None or not 1 <= size <= maximum:
+        raise ValidationError({"page_size": f"Give a whole number from 1 to {maximum}."})
+    return size
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -17,6 +32,24 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     count_from = None
+
+    def get_page_size(self, request):
+        return page_size_from(request, default=self.page_size, maximum=self.max_page_size)
+
+    def check_query(self, request) -> None:
+        """Refuse what a page would refuse, for a CSV that holds every row and so pages none."""
+        self.get_page_size(request)
+        page = request.query_params.get(self.page_query_param, "")
+        if page not in ("", *self.last_page_strings) and not parse_whole_number(page):
+            raise NotFound(f"There is no page {page[:20]!r}: pages are numbered from 1.")
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+                parameter["description"] = f"Rows per page: {self.page_size} unless given."
+        return parameters
 
     def paginate_queryset(self, queryset, request, view=None):
         # Called after the filters have refused bad input, so the filter set is valid.

@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from agreements.api.conditional import ConditionalListMixin
 from agreements.filters import RadarFilter
 from agreements.lists.paging import COUNT_LIMIT
 from agreements.models import Instrument, today
@@ -74,7 +75,7 @@ class OneObjectSchema(AutoSchema):
         return False
 
 
-class RadarViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class RadarViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """What is stuck, what falls due and what may be closed, most pressing rule first, then by
     date; pages of 50 (`?page=`), with each rule's count, counted up to 10,000 as the lists are.
     `?rule=` keeps one rule's items."""
@@ -117,6 +118,10 @@ class RadarViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         ),
     )
     def list(self, request, *args, **kwargs):
+        return self.kept_or_computed(request, self.radar)
+
+    def radar(self):
+        request = self.request
         on = today()
         selection = RadarFilter(request.query_params, queryset=self.get_queryset())
         if not selection.is_valid():

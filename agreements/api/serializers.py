@@ -8,6 +8,7 @@ from rest_framework import serializers
 from agreements import services
 from agreements.api.errors import as_api_error
 from agreements.api.instrument_rows import instrument_data, instrument_rows
+from agreements.api.json_types import JSONTypes
 from agreements.lists.pairs import PAIR, STATE_CODE, pair_of_codes
 from agreements.models import (
     ActionUpdate,
@@ -71,7 +72,7 @@ class SectorSlugField(serializers.SlugRelatedField):
         super().__init__(slug_field="slug", **kwargs)
 
 
-class CleanModelSerializer(serializers.ModelSerializer):
+class CleanModelSerializer(JSONTypes, serializers.ModelSerializer):
     """Writes run the model's own validation (`full_clean`, constraints included), so the API
     refuses exactly what the admin refuses, with the same words."""
 
@@ -113,12 +114,16 @@ class StateSerializer(serializers.ModelSerializer):
 
 
 class SectorSerializer(CleanModelSerializer):
+    rules_beyond_schema = ("`slug` and `name` are each unique among sectors.",)
+
     class Meta:
         model = Sector
         fields = ["id", "slug", "name"]
 
 
 class SubjectSerializer(CleanModelSerializer):
+    rules_beyond_schema = ("`slug` and `name` are each unique among subjects.",)
+
     class Meta:
         model = Subject
         fields = ["id", "slug", "name", "definition"]
@@ -131,6 +136,8 @@ class SubjectSlugField(serializers.SlugRelatedField):
 
 class OrganizationSerializer(CleanModelSerializer):
     state = StateCodeField()
+
+    rules_beyond_schema = ("`name` is unique among the organizations of its `state`.",)
 
     class Meta:
         model = Organization
@@ -153,7 +160,7 @@ class SourceSerializer(CleanModelSerializer):
 # --- Instruments ------------------------------------------------------------------------------
 
 
-class EntryIntoForceRuleSerializer(serializers.Serializer):
+class EntryIntoForceRuleSerializer(JSONTypes, serializers.Serializer):
     """The rule as one object; null when it is not recorded."""
 
     type = serializers.ChoiceField(
@@ -183,13 +190,14 @@ class EntryIntoForceRuleSerializer(serializers.Serializer):
         return values
 
 
+@extend_schema_field({"type": "array", "items": STATE_CODE, "minItems": 2, "uniqueItems": True})
 class PartyCodesField(serializers.ListField):
-    """The parties as a list of state codes."""
+    """The parties as a list of state codes, each once."""
 
     child = StateCodeField()
 
 
-class InstrumentLinkSerializer(serializers.Serializer):
+class InstrumentLinkSerializer(JSONTypes, serializers.Serializer):
     """One link from this instrument to another: {"relation": "amends", "target": 12}."""
 
     relation = serializers.ChoiceField(choices=InstrumentLink.Relation.choices)
@@ -227,6 +235,15 @@ class InstrumentSerializer(CleanModelSerializer):
         write_only=True,
         required=False,
         help_text="On creation: when the intent was stated (default today).",
+    )
+
+    rules_beyond_schema = (
+        "`reference`, when given, is unique among instruments.",
+        "`parties` cannot change once a party has recorded an action on the instrument.",
+        "`entry_into_force_rule`: `days` exactly when its type counts days, `months` exactly "
+        "when it counts months, `date` exactly when it is a fixed date, and not before signature.",
+        "`links`: none to the instrument itself, none given twice.",
+        "`intent_stated_on`: not in the future.",
     )
 
     class Meta:
@@ -274,6 +291,12 @@ class InstrumentSerializer(CleanModelSerializer):
         row["status_as_of"] = getattr(instrument, "status_as_of", None)
         [data] = instrument_data([row])
         return data
+
+    def validate_links(self, links):
+        # In a PATCH, DRF lets the fields of each link go missing too.
+        if any(not {"relation", "target"} <= link.keys() for link in links):
+            raise serializers.ValidationError("Each link names its relation and its target.")
+        return links
 
     def validate_parties(self, states):
         try:
@@ -336,7 +359,12 @@ class InstrumentSerializer(CleanModelSerializer):
         return instance
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(JSONTypes, serializers.Serializer):
+    rules_beyond_schema = (
+        "`to`: a status the lifecycle allows next (409 otherwise, naming those it allows).",
+        "`date`: not in the future, nor before the latest entry of the status history.",
+        "`termination_type` is given exactly when `to` is `terminated`.",
+    )
     to = serializers.ChoiceField(choices=Instrument.Status.choices)
     date = serializers.DateField(required=False, help_text="When it happened (default today).")
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -379,8 +407,14 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         ]
 
 
-class PartyActionSerializer(serializers.ModelSerializer):
+class PartyActionSerializer(JSONTypes, serializers.ModelSerializer):
     party = StateCodeField(source="state")
+
+    rules_beyond_schema = (
+        "`party` is a party to the instrument, and takes each `action` once.",
+        "`taken_on`: not in the future, nor before the intent was stated; a ratification, "
+        "approval or notification not before signature.",
+    )
 
     class Meta:
         model = PartyAction
@@ -394,6 +428,8 @@ class PartyActionSerializer(serializers.ModelSerializer):
 
 class MeetingSeriesSerializer(CleanModelSerializer):
     """A recurring commitment; where it stands is worked out (`agreements/series.py`)."""
+
+    rules_beyond_schema = ("`state_a` and `state_b` are two different states.",)
 
     state_a = StateCodeField()
     state_b = StateCodeField()
@@ -433,6 +469,11 @@ class MeetingSeriesSerializer(CleanModelSerializer):
 
 
 class MeetingSerializer(CleanModelSerializer):
+    rules_beyond_schema = (
+        "A scheduled or held meeting has `starts_on`.",
+        "`ends_on` only with `starts_on`, and not before it.",
+    )
+
     round = serializers.IntegerField(
         source="round_number", required=False, allow_null=True, min_value=1, max_value=10000
     )
@@ -469,6 +510,11 @@ class MeetingSerializer(CleanModelSerializer):
 
 
 class FollowUpActionSerializer(CleanModelSerializer):
+    rules_beyond_schema = (
+        "`origin_meeting` or `origin_instrument`: where it was promised.",
+        "`due_on`: not before `agreed_on`.",
+    )
+
     responsible_state = StateCodeField(required=False, allow_null=True)
     sectors = SectorSlugField(many=True, required=False)
     is_overdue = serializers.BooleanField(read_only=True)
@@ -502,7 +548,12 @@ class FollowUpActionSerializer(CleanModelSerializer):
         read_only_fields = ["status"]
 
 
-class ActionUpdateSerializer(serializers.ModelSerializer):
+class ActionUpdateSerializer(JSONTypes, serializers.ModelSerializer):
+    rules_beyond_schema = (
+        "`happened_on`: not in the future, nor before the follow-up was agreed.",
+        "`to_status`: a status the follow-up's lifecycle allows next (409 otherwise).",
+    )
+
     recorded_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True
     )
@@ -527,6 +578,12 @@ class ActionUpdateSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(CleanModelSerializer):
+    rules_beyond_schema = (
+        "`pair`: two different states.",
+        "One figure per pair, `metric` and period.",
+        "`period_end`: not before `period_start`.",
+    )
+
     pair = PairField(help_text="Two state codes joined by a hyphen: KZ-IL.")
 
     class Meta:

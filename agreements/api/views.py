@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from agreements import filters, services
 from agreements.api import serializers
 from agreements.api.audit_action import AuditMixin
-from agreements.api.concurrency import ETagMixin
+from agreements.api.conditional import ConditionalReadMixin, IfMatchMixin
 from agreements.api.csv_lists import CHUNK_SIZE, CSVListMixin
 from agreements.api.errors import as_api_error
 from agreements.api.instrument_rows import instrument_data, instrument_rows
@@ -39,16 +39,17 @@ from agreements.models import (
 from agreements.series import series_with_rounds
 
 
-class ModelViewSet(CSVListMixin, ETagMixin, viewsets.ModelViewSet):
-    """Every resource's viewset: its list also as CSV (`?format=csv`), its objects with ETags
-    and If-Match. The queryset and the serializer carry the rest."""
+class ModelViewSet(CSVListMixin, ConditionalReadMixin, IfMatchMixin, viewsets.ModelViewSet):
+    """Every resource's viewset: its list also as CSV (`?format=csv`), its list and objects
+    with ETags, 304s and kept answers, If-Match on writes (`conditional.py`). The queryset and
+    the serializer carry the rest."""
 
 
 class AuditedViewSet(AuditMixin, ModelViewSet):
     """A resource the audit trail records: its changes at `{id}/audit/` too."""
 
 
-class StateViewSet(AuditMixin, CSVListMixin, viewsets.ReadOnlyModelViewSet):
+class StateViewSet(AuditMixin, CSVListMixin, ConditionalReadMixin, viewsets.ReadOnlyModelViewSet):
     """Every ISO 3166-1 state, by its alpha-2 code."""
 
     queryset = State.objects.all()
@@ -147,6 +148,9 @@ class InstrumentViewSet(AuditedViewSet):
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == "csv":
             return super().list(request, *args, **kwargs)
+        return self.kept_or_computed(request, self.list_from_rows)
+
+    def list_from_rows(self):
         # From plain rows (`instrument_rows`), a page in one query: the representation the
         # serializer gives one instrument too.
         page = self.paginate_queryset(instrument_rows(self.filter_queryset(self.get_queryset())))

@@ -19,6 +19,12 @@ from agreements.models import State
 # a program (or a fuzzer) knows which codes exist.
 STATE_CODES = sorted(country.alpha_2 for country in pycountry.countries)
 STATE_CODE = {"type": "string", "enum": STATE_CODES, "example": "KZ"}
+# A filter takes a code in either case (kz): its list says so.
+STATE_CODE_ANY_CASE = {
+    "type": "string",
+    "enum": STATE_CODES + [code.lower() for code in STATE_CODES],
+    "example": "KZ",
+}
 _ANY_CODE = "|".join(STATE_CODES)
 PAIR = {
     "type": "string",

@@ -42,6 +42,8 @@ from agreements.models.pairs import (
     MeetingPair,
 )
 from agreements.models.reference import Organization, Person, Sector, Source, State, Subject
+from agreements.models.schedule import ScheduledRun
+from agreements.models.versions import DataVersion, data_version, fold_ended, versioned
 
 __all__ = [
     "AUDITED_MODELS",
@@ -51,8 +53,10 @@ __all__ = [
     "INSTRUMENT_ORDERINGS",
     "MEETING_ORDERINGS",
     "STALE_AFTER_DAYS",
+    "ScheduledRun",
     "ActionUpdate",
     "Change",
+    "DataVersion",
     "ChangeQuerySet",
     "Document",
     "DocumentQuerySet",
@@ -85,5 +89,8 @@ __all__ = [
     "is_open",
     "is_overdue",
     "is_stale",
+    "data_version",
+    "fold_ended",
     "today",
+    "versioned",
 ]

@@ -78,18 +78,24 @@ def _audit(model, model_name: str):
 for _model in AUDITED_MODELS:
     _audit(_model, f"{_model.__name__}Event")
 
+
+def relation_model(relation):
+    """The row model of a many-to-many table ("agreements_instrument_sources"), as a proxy of its
+    auto-created row model: django-pgtrigger declares triggers on it (the audit trail's here, the
+    data versions' in `versions.py`) and makemigrations tracks them. One proxy per table."""
+    name = relation.field.model.__name__ + relation.field.name.title()
+    if name not in globals():
+        globals()[name] = type(
+            name,
+            (relation.through,),
+            {
+                "__module__": __name__,
+                "Meta": type("Meta", (), {"proxy": True, "app_label": "agreements"}),
+            },
+        )
+    return globals()[name]
+
+
 for _relation in AUDITED_RELATIONS:
-    # A many-to-many table ("agreements_instrument_sources") is tracked through a proxy model of
-    # its auto-created row model, as django-pgtrigger needs; its rows are added and removed.
-    _through = _relation.through
-    _name = _relation.field.model.__name__ + _relation.field.name.title()
-    _proxy = type(
-        _name,
-        (_through,),
-        {
-            "__module__": __name__,
-            "Meta": type("Meta", (), {"proxy": True, "app_label": "agreements"}),
-        },
-    )
-    globals()[_name] = _proxy
-    _audit(_proxy, f"{_name}Event")
+    # Its rows are added and removed.
+    _audit(relation_model(_relation), f"{relation_model(_relation).__name__}Event")

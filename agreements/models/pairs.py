@@ -12,7 +12,7 @@ columns changes, and keep a count of each pair's instruments and follow-ups per 
 `refresh_all()` rebuilds them all from scratch (after a load with triggers off). The row triggers
 call the SQL functions that rewrite one object's rows (`agreements_refresh_instrument_pairs(id)`
 and its siblings, with `agreements_refresh_all_pairs()`): plain functions, not triggers, so they
-are written in migrations 0013 and 0018, where they are explained (0027 adds `status_since`).
+are written in migrations 0013 and 0018, where they are explained (0030 adds `status_since`).
 """
 
 import pgtrigger

@@ -119,7 +119,10 @@ def test_changes_since_other_digits_answers_400(db, api_as, since):
 def test_changes_page_size_in_other_digits_answers_400(db, api_as, size):
     response = api_as("consumer").get("/api/v1/changes/", {"since": "0", "page_size": size})
 
-    assert (response.status_code, response.json()) == (400, {"page_size": "Give a whole number."})
+    assert (response.status_code, response.json()) == (
+        400,
+        {"page_size": "Give a whole number from 1 to 1000."},
+    )
 
 
 @pytest.mark.parametrize("year", ["²", "99999", "0", "-1", "١٢"])

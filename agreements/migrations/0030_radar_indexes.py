@@ -115,7 +115,7 @@ DROP INDEX agreements_instr_radar_term;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0026_documents'),
+        ('agreements', '0029_document_data_version'),
     ]
 
     operations = [

@@ -49,7 +49,7 @@ def record_baseline(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0027_radar_indexes'),
+        ('agreements', '0030_radar_indexes'),
         ('pghistory', '0007_auto_20250421_0444'),
     ]
 
@@ -97,17 +97,8 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
         ),
-        migrations.CreateModel(
-            name='InstrumentSubjects',
-            fields=[
-            ],
-            options={
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
-            },
-            bases=('agreements.instrument_subjects',),
-        ),
+        # The row model of agreements_instrument_subjects (`InstrumentSubjects`, a proxy) is
+        # created by 0027_data_versions.
         pgtrigger.migrations.AddTrigger(
             model_name='meetingseries',
             trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "agreements_meetingseriesevent" ("id", "interval_months", "kind", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "state_a_id", "state_b_id", "title") VALUES (NEW."id", NEW."interval_months", NEW."kind", NEW."notes", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."state_a_id", NEW."state_b_id", NEW."title"); RETURN NULL;', hash='ab13a366e11d84360036228cbc39f851a2738256', operation='INSERT', pgid='pgtrigger_insert_insert_f4094', table='agreements_meetingseries', when='AFTER')),

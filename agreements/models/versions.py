@@ -1,0 +1,169 @@
+"""Data versions: one counter per table, moved by PostgreSQL on every write, so that an answer
+computed from the tables can be named by the versions it was computed from (the API's ETags and
+cached lists, `agreements/api/conditional.py`).
+
+A statement-level trigger on each table adds one to the table's counter after every INSERT,
+UPDATE, DELETE or TRUNCATE, whoever writes: the admin, the API, a command, a bulk
+`QuerySet.update()` or raw SQL. The counters are rows of `DataVersion`, so a new value becomes
+visible exactly when the write commits, never before.
+
+Every table the API reads carries the trigger; a new table gets it with one line at the end of
+this module (`versioned(Model)`, or `versioned(relation_model(Model.field))` for a many-to-many
+table), then `makemigrations`. `tests/api/test_conditional.py` fails for a table of the app that
+has none.
+"""
+
+import pgtrigger
+from django.db import connection, models
+
+from agreements.models.audit_trail import relation_model
+from agreements.models.documents import Document
+from agreements.models.follow_ups import ActionUpdate, FollowUpAction
+from agreements.models.indicators import Indicator
+from agreements.models.instruments import (
+    Instrument,
+    InstrumentLink,
+    InstrumentParty,
+    PartyAction,
+    StatusChange,
+)
+from agreements.models.meetings import Meeting, MeetingSeries
+from agreements.models.pairs import (
+    FollowUpPair,
+    FollowUpPairCount,
+    InstrumentPair,
+    InstrumentPairCount,
+    MeetingPair,
+)
+from agreements.models.reference import Organization, Person, Sector, Source, State, Subject
+
+TRIGGER_NAME = "data_version"
+
+
+class DataVersion(models.Model):
+    """How many write statements a table has seen from one database connection (`backend`, its
+    process id; 0 for the connections that have ended, folded together by `fold_ended()`).
+
+    One row per connection, not per table: a connection runs one transaction at a time, so no
+    writer ever waits for another's counter (one row per table made every writer of a table
+    queue behind the first until it committed)."""
+
+    pk = models.CompositePrimaryKey("table", "backend")
+    table = models.CharField(max_length=63)
+    backend = models.IntegerField()
+    version = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.table} at {self.version} (connection {self.backend})"
+
+
+def versioned(model):
+    """Declares the data-version trigger on a model's table."""
+    table = DataVersion._meta.db_table
+    pgtrigger.register(
+        pgtrigger.Trigger(
+            name=TRIGGER_NAME,
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete | pgtrigger.Truncate,
+            # An upsert: a connection's first write to a table creates its row.
+            func=(
+                f'INSERT INTO "{table}" ("table", "backend", "version") '
+                "VALUES (TG_TABLE_NAME, pg_backend_pid(), 1) "
+                'ON CONFLICT ("table", "backend") DO UPDATE '
+                f'SET "version" = "{table}"."version" + 1; RETURN NULL;'
+            ),
+        )
+    )(model)
+    return model
+
+
+def data_version() -> str | None:
+    """The data's version, in one query: the sum of every counter, which every commit that
+    writes moves up (each counter only grows, and only its own connection writes it), with the
+    version table's file, which a TRUNCATE (`flush`) or a restored dump renews, so that a sum
+    counted again from nothing is not taken for an earlier one.
+
+    None when the current transaction has written: the version it sees is its own, uncommitted,
+    and if it rolls back, another write may reach the same sum with other data, so nothing may
+    be named by it.
+
+    Read it BEFORE the data it names: an answer read afterwards is then at least as new as the
+    version, never older."""
+    table = DataVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT pg_relation_filenode('{table}'), coalesce(sum(\"version\"), 0), "
+            f'pg_current_xact_id_if_assigned() IS NULL FROM "{table}"'
+        )
+        filenode, total, committed = cursor.fetchone()
+    return f"{filenode}-{total}" if committed else None
+
+
+def fold_ended() -> int:
+    """Folds the counters of connections that have ended into one row per table (backend 0),
+    in one statement, so the sum is unchanged and the table stays as small as the number of
+    tables times the open connections. The worker runs it hourly; returns the rows folded."""
+    table = DataVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH ended AS (
+                DELETE FROM "{table}"
+                WHERE "backend" <> 0 AND "backend" NOT IN (SELECT pid FROM pg_stat_activity)
+                RETURNING "table", "version"
+            ), folded AS (
+                INSERT INTO "{table}" ("table", "backend", "version")
+                SELECT "table", 0, sum("version") FROM ended GROUP BY "table"
+                ON CONFLICT ("table", "backend") DO UPDATE
+                SET "version" = "{table}"."version" + excluded."version"
+            )
+            SELECT count(*) FROM ended
+            """
+        )
+        return cursor.fetchone()[0]
+
+
+for _model in [
+    State,
+    Organization,
+    Person,
+    Sector,
+    Source,
+    Subject,
+    Meeting,
+    MeetingSeries,
+    Instrument,
+    InstrumentParty,
+    PartyAction,
+    InstrumentLink,
+    StatusChange,
+    FollowUpAction,
+    ActionUpdate,
+    Indicator,
+    Document,
+    InstrumentPair,
+    InstrumentPairCount,
+    MeetingPair,
+    FollowUpPair,
+    FollowUpPairCount,
+]:
+    versioned(_model)
+
+for _relation in [
+    Meeting.states,
+    Meeting.people,
+    Meeting.organizations,
+    Meeting.sectors,
+    Meeting.sources,
+    Instrument.sectors,
+    Instrument.subjects,
+    Instrument.sources,
+    PartyAction.sources,
+    StatusChange.sources,
+    FollowUpAction.sectors,
+    FollowUpAction.sources,
+    ActionUpdate.sources,
+    Indicator.sources,
+]:
+    versioned(relation_model(_relation))
