@@ -27,6 +27,7 @@ PARTS = {
     "Instrument": [
         "Instrument",
         "InstrumentSectors",
+        "InstrumentSubjects",
         "InstrumentSources",
         "InstrumentParty",
         "PartyAction",

@@ -3,9 +3,10 @@ and how far each has got (in force, signed, under negotiation, proposed, none), 
 relationship lacks that most of the state's relationships have. Worked out from the instruments'
 subjects and statuses; nothing is stored."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import Exists, OuterRef
 
 from agreements.models import Instrument, InstrumentPair, State, Subject
 
@@ -36,7 +37,8 @@ HAS = {"in_force", "signed"}
 @dataclass
 class Cell:
     level: str = "none"
-    instruments: list = field(default_factory=list)  # (id, title, level), best first
+    count: int = 0  # the instruments on the subject that cover something
+    first: tuple | None = None  # (id, title) of the most advanced, the cell's link
 
     @property
     def label(self) -> str:
@@ -63,7 +65,7 @@ class Grid:
 
 def coverage_grid(state: State) -> Grid:
     """The grid of `state` against each partner it shares an instrument with: three queries (the
-    subjects, the partners, the tagged instruments of the state's pairs)."""
+    subjects, the partners, the tagged instruments of the state's pairs grouped by cell)."""
     code = state.code
     subjects = list(Subject.objects.all())
     # A partner: a state sharing a pair row with this one (an index probe per state).
@@ -74,31 +76,10 @@ def coverage_grid(state: State) -> Grid:
             | Exists(pairs.filter(state_a=OuterRef("code"), state_b=code))
         ).order_by("name")
     )
-    tagged = (
-        Instrument.subjects.through.objects.filter(
-            Q(instrument__pairs__state_a=code) | Q(instrument__pairs__state_b=code),
-            instrument__status__in=list(LEVELS),
-        )
-        .values_list(
-            "subject_id",
-            "instrument__pairs__state_a",
-            "instrument__pairs__state_b",
-            "instrument_id",
-            "instrument__title",
-            "instrument__status",
-        )
-        .order_by("instrument__title", "instrument_id")
-    )
-    cells = {}
-    for subject_id, first, second, instrument_id, title, status in tagged:
-        partner = second if first == code else first
-        cell = cells.setdefault((partner, subject_id), Cell())
-        level = LEVELS[status]
-        cell.instruments.append((instrument_id, title, level))
-        if RANK[level] < RANK[cell.level]:
-            cell.level = level
-    for cell in cells.values():
-        cell.instruments.sort(key=lambda item: RANK[item[2]])
+    cells = {
+        (partner, subject): Cell(LEVELS[status], count, (first_id, first_title))
+        for partner, subject, status, count, first_id, first_title in _tagged_by_cell(code)
+    }
     rows = [
         Row(partner, [cells.get((partner.code, s.pk), Cell()) for s in subjects], [])
         for partner in partners
@@ -112,6 +93,31 @@ def coverage_grid(state: State) -> Grid:
     for row in rows:
         row.lacks = [subjects[i] for i in widely_had if row.cells[i].level not in HAS]
     return Grid(state, subjects, rows)
+
+
+def _tagged_by_cell(code: str) -> list[tuple]:
+    """Per partner and subject: the most advanced status, how many instruments, and the most
+    advanced one (by title): one grouped query over the state's pair rows (which carry status
+    and title) and the subject tags."""
+    rank = " ".join(f"WHEN '{status}' THEN {RANK[level]}" for status, level in LEVELS.items())
+    order = f"CASE p.status {rank} END, p.title, p.instrument_id"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT CASE WHEN p.state_a = %(code)s THEN p.state_b ELSE p.state_a END,
+                   t.subject_id,
+                   (array_agg(p.status ORDER BY {order}))[1],
+                   count(*),
+                   (array_agg(p.instrument_id ORDER BY {order}))[1],
+                   (array_agg(p.title ORDER BY {order}))[1]
+            FROM agreements_instrumentpair p
+            JOIN agreements_instrument_subjects t ON t.instrument_id = p.instrument_id
+            WHERE (p.state_a = %(code)s OR p.state_b = %(code)s) AND p.status = ANY(%(statuses)s)
+            GROUP BY 1, 2
+            """,
+            {"code": code, "statuses": [str(status) for status in LEVELS]},
+        )
+        return cursor.fetchall()
 
 
 def grid_csv_rows(grid: Grid):

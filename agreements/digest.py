@@ -1,6 +1,7 @@
 """The weekly reminder digest: what became overdue in the past week and what falls due in the next
-14 days, in text and HTML, to every manager (all follow-ups, and the radar: what is stuck or falls
-due among the instruments) and to each responsible contact (their own follow-ups).
+14 days, in text and HTML, to every manager (all follow-ups, and the radar's counts per
+relationship: what is stuck, falls due or is overdue) and to each responsible contact (their own
+follow-ups).
 `manage.py send_digests` sends it; run it weekly from cron."""
 
 import datetime
@@ -11,8 +12,10 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from agreements.models import FollowUpAction, Person, today
-from agreements.radar import radar_items
+from agreements.attention import attention_by_pair
+from agreements.models import FollowUpAction, MeetingSeries, Person, State, today
+from agreements.models.reference import ordered_pair, pair_name, pair_slug
+from agreements.radar import counts_in_words, radar_counts_by_pair
 
 WINDOW_DAYS = 14
 WEEK = datetime.timedelta(days=7)
@@ -43,6 +46,39 @@ def digest_for(actions, on: datetime.date) -> Digest:
     )
 
 
+@dataclass
+class RadarLine:
+    """One relationship's radar counts in words: "2 stalled after signature, 1 expiring"."""
+
+    name: str
+    slug: str
+    words: str
+    total: int
+
+
+def radar_lines(on: datetime.date) -> list[RadarLine]:
+    """Each relationship with anything on the radar, the most first (`radar_counts_by_pair`, as
+    the home page counts them): the pairs with anything recorded or a meeting series."""
+    pairs = set(attention_by_pair())
+    pairs |= {
+        ordered_pair(a, b) for a, b in MeetingSeries.objects.values_list("state_a", "state_b")
+    }
+    counts = {pair: n for pair, n in radar_counts_by_pair(sorted(pairs), on=on).items() if n}
+    states = State.objects.in_bulk({code for pair in counts for code in pair})
+    lines = []
+    for (a, b), per_rule in counts.items():
+        first, second = states[a], states[b]
+        lines.append(
+            RadarLine(
+                pair_name(first, second),
+                pair_slug(first, second),
+                counts_in_words(per_rule),
+                sum(per_rule.values()),
+            )
+        )
+    return sorted(lines, key=lambda line: (-line.total, line.name))
+
+
 def send_digests(*, on: datetime.date | None = None) -> int:
     """Send this week's digests; returns how many e-mails went out (empty digests are not sent)."""
     messages = digest_messages(on=on or today())
@@ -56,7 +92,7 @@ def digest_messages(*, on: datetime.date) -> dict[str, EmailMultiAlternatives]:
     id>": one address may receive both)."""
     messages = {}
     everything = digest_for(FollowUpAction.objects.all(), on)
-    everything.radar = radar_items(on=on)
+    everything.radar = radar_lines(on)
     if not everything.is_empty:
         managers = (
             get_user_model()

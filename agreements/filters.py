@@ -6,7 +6,7 @@ import datetime
 
 from django import forms
 from django.contrib.postgres.search import SearchVector
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django_filters import rest_framework as filters
 from django_filters.widgets import BooleanWidget
 from drf_spectacular.utils import extend_schema_field
@@ -26,7 +26,6 @@ from agreements.models import (
     Indicator,
     Instrument,
     Meeting,
-    MeetingSeries,
     Organization,
     Person,
     Sector,
@@ -35,6 +34,8 @@ from agreements.models import (
     is_stale,
     today,
 )
+from agreements.models.reference import ordered_pair
+from agreements.radar import Rule, Selection
 
 
 def full_text(queryset, fields: list[str], value: str, documents_of: str = ""):
@@ -374,28 +375,32 @@ class RadarFilter(PairFilterSet):
         help_text="A sector's slug.",
     )
     kind = filters.ChoiceFilter(choices=Instrument.Kind.choices, empty_label="Any kind")
+    rule = filters.ChoiceFilter(
+        choices=Rule.choices, method="filter_nothing", empty_label="Any rule", label="Rule"
+    )
 
     class Meta:
         model = Instrument
         fields = []
 
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # read by `selection()`: a rule is not a column
+
     def filter_state(self, queryset, name, state):
         return queryset.with_party(state.code)
 
-    def series(self):
-        """The meeting series the same filters select: a sector or a kind (of instrument) leaves
-        them out; call after `qs` (the pair has been checked)."""
+    def selection(self) -> Selection:
+        """What the radar selects, the pair in its stored order (call after `is_valid()`: a bad
+        pair is a form error)."""
         data = self.form.cleaned_data
-        if data.get("sector") or data.get("kind"):
-            return MeetingSeries.objects.none()
-        series = MeetingSeries.objects.all()
         pair = data.get("pair")
-        if pair:
-            series = series.filter(state_a__in=pair.states, state_b__in=pair.states)
-        if data.get("state"):
-            state = data["state"]
-            series = series.filter(Q(state_a=state) | Q(state_b=state))
-        return series
+        return Selection(
+            pair=ordered_pair(pair.first.code, pair.second.code) if pair else None,
+            state=data["state"].code if data.get("state") else None,
+            sector=data["sector"].pk if data.get("sector") else None,
+            kind=data.get("kind") or None,
+            rule=data.get("rule") or None,
+        )
 
 
 class RadarPageFilter(RadarFilter):

@@ -19,7 +19,8 @@ def series_with_rounds(queryset=None):
     round is scheduled (one query)."""
     queryset = MeetingSeries.objects.all() if queryset is None else queryset
     held = Meeting.objects.filter(series=OuterRef("pk"), status=HELD)
-    last_held = held.order_by("-starts_on", "-id")
+    # A held round without a date says nothing of when the next is due (the radar's SQL, max()).
+    last_held = held.filter(starts_on__isnull=False).order_by("-starts_on", "-id")
     return queryset.select_related("state_a", "state_b").annotate(
         last_held_on=Subquery(last_held.values("starts_on")[:1]),
         last_round=Subquery(last_held.values("round_number")[:1]),

@@ -531,7 +531,9 @@ def _refresh_from_history(instrument: Instrument) -> None:
     rows = list(instrument.status_changes.effective().in_world_order())
     _copy_from_steps(instrument, [(row.to_status, row.happened_on) for row in rows])
     instrument.validate_constraints()
-    instrument.save(update_fields=["status", "signed_on", "in_force_on", "updated_at"])
+    instrument.save(
+        update_fields=["status", "signed_on", "in_force_on", "status_since", "updated_at"]
+    )
 
 
 def _copy_from_steps(instrument: Instrument, steps: list[tuple[str, datetime.date]]) -> None:
@@ -543,11 +545,12 @@ def _copy_from_steps(instrument: Instrument, steps: list[tuple[str, datetime.dat
     instrument.signed_on = signed[-1] if signed else None
     # A suspension and resumption do not move the date it first entered into force.
     instrument.in_force_on = in_force[0] if in_force else None
+    instrument.status_since = steps[-1][1] if steps else None
 
 
 def _copy_cached_fields(source: Instrument, target: Instrument) -> None:
     """Keep the caller's object in step with the locked copy that was saved."""
-    for name in ("status", "signed_on", "in_force_on", "updated_at"):
+    for name in ("status", "signed_on", "in_force_on", "status_since", "updated_at"):
         setattr(target, name, getattr(source, name))
 
 

@@ -85,7 +85,7 @@ def generate(instruments: int) -> None:
             INSERT INTO agreements_instrument (
                 id, title, short_title, kind, is_binding, level, status, signed_on,
                 signature_place, in_force_on, entry_into_force_rule, renews_tacitly, notes,
-                reference, created_at, updated_at)
+                reference, status_since, duration_years, notice_months, created_at, updated_at)
             SELECT g,
                    'Agreement on ' || (%(topics)s::text[])[1 + g %% 10] || ' no. ' || g,
                    '', (%(kinds)s::text[])[1 + g %% 6], true, 'government',
@@ -93,10 +93,16 @@ def generate(instruments: int) -> None:
                    CASE WHEN 3 + g %% 4 >= 4 THEN date '2000-01-01' + (g %% 9000) END,
                    '',
                    CASE WHEN 3 + g %% 4 >= 5 THEN date '2000-03-01' + (g %% 9000) END,
-                   '', false,
+                   '', g %% 30 = 0,
                    'Synthetic instrument for the benchmark; '
                        || (%(topics)s::text[])[1 + (g / 7) %% 10],
                    '',
+                   -- the day of its last status history row (below)
+                   date '1999-01-01' + (g %% 9000) + (2 + g %% 4) * 60,
+                   -- one in ten for a fixed term (a third of those renewing tacitly), one in
+                   -- twenty with a notice period: the radar's expiries and renewals
+                   CASE WHEN g %% 10 = 0 THEN 5 + g %% 6 END,
+                   CASE WHEN g %% 20 = 0 THEN 6 END,
                    now() - make_interval(days => g %% 3000), now() - make_interval(days => g %% 900)
             FROM generate_series(1, %(n)s) g
             """,
@@ -118,6 +124,16 @@ def generate(instruments: int) -> None:
             "INSERT INTO agreements_instrumentparty (instrument_id, state_id) "
             "SELECT instrument_id, a FROM bench_instrument_pair "
             "UNION ALL SELECT instrument_id, b FROM bench_instrument_pair",
+        )
+        run(
+            cursor,
+            "subjects (the coverage grid's)",
+            # Half the instruments tagged with one standard subject each, in turn.
+            "INSERT INTO agreements_instrument_subjects (instrument_id, subject_id) "
+            "SELECT g, subject.ids[1 + (g / 2) %% cardinality(subject.ids)] "
+            "FROM generate_series(2, %s, 2) g, "
+            "(SELECT array_agg(id ORDER BY id) AS ids FROM agreements_subject) subject",
+            [instruments],
         )
         run(
             cursor,

@@ -76,6 +76,16 @@ def busiest_pair() -> str:
     return f"{a}-{b}"
 
 
+def busiest_state() -> str:
+    """The state party to the most instruments: the coverage grid's worst case."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT state_id FROM agreements_instrumentparty GROUP BY 1 ORDER BY count(*) DESC "
+            "LIMIT 1"
+        )
+        return cursor.fetchone()[0]
+
+
 def csv_window(rows: int = 10_000) -> str:
     """An updated_since time from which about `rows` instruments were changed: 10,000 rows at
     every scale, all of them at 10k. (Signature dates could not do that: at 10k only 7,500
@@ -88,7 +98,7 @@ def csv_window(rows: int = 10_000) -> str:
     return quote((moment or datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)).isoformat())
 
 
-def requests_to_time(pair: str) -> dict[str, tuple[str, str]]:
+def requests_to_time(pair: str, state: str) -> dict[str, tuple[str, str]]:
     """name: (kind of authentication, path)"""
     some_id = Instrument.objects.order_by("pk").values_list("pk", flat=True)[
         Instrument.objects.count() // 2
@@ -105,8 +115,11 @@ def requests_to_time(pair: str) -> dict[str, tuple[str, str]]:
         "home page": ("session", "/"),
         "follow-up board": ("session", f"/follow-ups/?pair={pair}"),
         "relationship page": ("session", f"/relations/{pair}/"),
+        "radar": ("session", "/radar/"),
         "radar of the busiest pair": ("session", f"/radar/?pair={pair}"),
-        "coverage grid of the busiest state": ("session", f"/coverage/?state={pair[:2]}"),
+        "radar API": ("token", "/api/v1/radar/"),
+        "radar API of the busiest pair": ("token", f"/api/v1/radar/?pair={pair}"),
+        "coverage grid of the busiest state": ("session", f"/coverage/?state={state}"),
         "admin instrument list": ("session", "/admin/agreements/instrument/"),
         "CSV export, 10k rows": (
             "token",
@@ -314,16 +327,18 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     user, key, session_key = bench_user()
     pair = busiest_pair()
+    state = busiest_state()
     server = start_gunicorn()
     results = {
         "label": args.label,
         "instruments": Instrument.objects.count(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "busiest_pair": pair,
+        "busiest_state": state,
         "requests": {},
     }
     try:
-        for name, (auth, path) in requests_to_time(pair).items():
+        for name, (auth, path) in requests_to_time(pair, state).items():
             if (args.only and name not in args.only) or args.conditional:
                 continue
             headers = headers_for(auth, key, session_key)

@@ -241,7 +241,5 @@ def test_relationship_figures_over_several_periods_are_a_series(demo, client_as)
     assert page.count("<circle") == 2 and "<polyline" in page
 
 
-def test_meeting_kinds_all_have_a_weight_for_the_headline():
-    from agreements.views.relationships import KIND_WEIGHT
-
-    assert sorted(KIND_WEIGHT) == sorted(Meeting.Kind)
+def test_meeting_kinds_all_have_a_weight_for_the_headline_and_the_home_page():
+    assert sorted(Meeting.KIND_WEIGHT) == sorted(Meeting.Kind)

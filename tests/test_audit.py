@@ -198,3 +198,48 @@ def test_admin_events_page_of_a_deleted_object(client_as):
 
 def test_consumers_do_not_see_the_admin_events_page(client_as):
     assert client_as("consumer").get("/admin/pghistory/middlewareevents/").status_code == 403
+
+
+def test_series_subjects_and_subject_tags_are_audited_and_in_the_feed(api_as):
+    analyst = api_as("analyst")
+    reader = api_as("consumer")
+    subject = analyst.patch(
+        "/api/v1/subjects/extradition/", {"definition": "Handing over suspects."}, format="json"
+    ).json()
+    series = analyst.post(
+        "/api/v1/meeting-series/",
+        {
+            "title": "Consultations",
+            "kind": "political_consultations",
+            "state_a": "KZ",
+            "state_b": "IL",
+        },
+        format="json",
+    ).json()
+    analyst.patch(f"/api/v1/meeting-series/{series['id']}/", {"interval_months": 12}, format="json")
+    instrument = make_instrument(title="Extradition treaty")
+    analyst.patch(
+        f"/api/v1/instruments/{instrument.pk}/", {"subjects": ["extradition"]}, format="json"
+    )
+
+    subject_audit = reader.get("/api/v1/subjects/extradition/audit/").json()
+    assert [e["action"] for e in subject_audit] == ["baseline", "update"]
+    assert subject_audit[-1]["changes"]["definition"][1] == "Handing over suspects."
+    assert subject_audit[-1]["user"] and subject_audit[-1]["method"] == "PATCH"
+    series_audit = reader.get(f"/api/v1/meeting-series/{series['id']}/audit/").json()
+    assert [e["action"] for e in series_audit] == ["insert", "update"]
+    assert series_audit[-1]["changes"]["interval_months"] == [None, 12]
+    instrument_audit = reader.get(f"/api/v1/instruments/{instrument.pk}/audit/").json()
+    tags = [e for e in instrument_audit if e["object_type"] == "instrument subjects"]
+    assert [e["action"] for e in tags] == ["insert"]
+
+    def feed(kind, pk):
+        return list(
+            Change.objects.filter(object_type=kind, object_id=str(pk)).values_list(
+                "action", flat=True
+            )
+        )
+
+    assert feed("subject", subject["id"]) == ["update"]
+    assert feed("series", series["id"]) == ["create", "update"]
+    assert feed("instrument", instrument.pk)[-1] == "update"

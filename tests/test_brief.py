@@ -15,8 +15,11 @@ def test_brief_of_the_demo_says_where_things_stand(demo, client_as):
     assert context["standing"] == (
         "Israel and Kazakhstan have 0 instruments in force, 5 signed and awaiting entry into "
         "force, and 1 proposed or under negotiation. They last met on 27 January 2026: "
-        f"{context['meetings'][0].title}. 4 promises are open, none overdue."
+        "Official visit of Israeli Foreign Minister Gideon Sa’ar to Kazakhstan. 4 promises are "
+        "open, none overdue."
     )
+    # Of the day's four meetings, the weightiest first, as the relationship page's headline.
+    assert context["meetings"][0].kind == Meeting.Kind.OFFICIAL_VISIT
     assert len(context["meetings"]) == 3
     page = response.content.decode()
     assert "Convene the Joint Economic Commission" in page or "commission" in page.lower()
@@ -33,12 +36,12 @@ def test_brief_queries_do_not_grow(db, client_as, django_assert_num_queries, cou
         )
     client = client_as("consumer")
 
-    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the two states, 7 counts per status,
-    # 8 in force, 9 signed (none: their parties and party actions are not read), 10 the most
-    # urgent open promises, 11 open and overdue promises counted, 12 the last meetings,
-    # 13 figures, 14-15 the radar (instruments: none listed, so nothing prefetched; series),
-    # 16 release
-    with django_assert_num_queries(16):
+    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the two states, 7 counts per status
+    # and of promises (as the relationship page's headline), 8 in force, 9 signed (none: their
+    # parties and party actions are not read), 10 the most urgent open promises, 11 the last
+    # meetings, 12-13 the radar (each rule's count, the page's rows; none listed, so nothing
+    # more is read), 14 figures, 15 release
+    with django_assert_num_queries(15):
         response = client.get("/relations/KZ-IL/brief/")
 
     assert len(response.context["promises"]) == count

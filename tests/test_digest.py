@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from agreements.models import Person
+from agreements.models import MeetingSeries, Person
 from agreements.services import action_record_update
 from tests.factories import MeetingFactory, UserFactory, make_action
 
@@ -110,16 +110,28 @@ def test_digest_tells_managers_what_is_on_the_radar(db, settings):
     instrument = make_instrument(title="Air services", intent_stated_on=datetime.date(2024, 1, 8))
     services.instrument_transition(instrument=instrument, to="signed", on=datetime.date(2025, 2, 3))
     UserFactory(role="manager", email="manager@example.org", username="dana")
+    # Yearly consultations last held two years ago, none scheduled: overdue, flagged here too.
+    series = MeetingSeries.objects.create(
+        title="Political consultations",
+        kind="political_consultations",
+        state_a_id="KZ",
+        state_b_id="IL",
+        interval_months=12,
+    )
+    MeetingFactory(series=series, starts_on=datetime.date(2024, 11, 1), states=["KZ", "IL"])
 
     call_command("send_digests", "--date", ON.isoformat(), stdout=StringIO())
 
     [message] = mail.outbox
     assert message.body == (
         "Hello dana,\n\nThis week in Bilateral (27 Nov 2026):\n\n"
-        "On the radar (1):\n"
-        "- Stalled after signature: Air services (IL–KZ). Signed on 3 February 2025 and not in "
-        "force after more than 12 months.\n"
+        "On the radar:\n"
+        "- Israel–Kazakhstan: 1 stalled after signature, 1 round of meetings overdue "
+        "(https://bilateral.example.org/radar/?pair=IL-KZ)\n"
         "The radar: https://bilateral.example.org/radar/\n\n"
         "The follow-up board: https://bilateral.example.org/follow-ups/\n"
     )
-    assert "<strong>Stalled after signature: Air services</strong>" in message.alternatives[0][0]
+    assert (
+        '<a href="https://bilateral.example.org/radar/?pair=IL-KZ"><strong>Israel–Kazakhstan'
+        "</strong></a>: 1 stalled after signature, 1 round of meetings overdue"
+    ) in message.alternatives[0][0]

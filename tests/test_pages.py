@@ -186,6 +186,7 @@ def test_home_lists_each_relationship_and_the_most_urgent(demo, client_as):
         "4 without an owner, 4 undated"
     )
     assert row["latest"].starts_on == D(2026, 1, 27)
+    assert row["latest"].kind == "official_visit"  # the weightiest of its day, as the headline
     assert [line["title"] for line in response.context["urgent"]] == [late.title]
     assert 'href="/relations/IL-KZ/"' in response.content.decode()
 
@@ -205,9 +206,29 @@ def test_home_queries_do_not_grow(demo, client_as, django_assert_num_queries, ex
 
     # 1 savepoint, 2 session, 3 user, 4-5 permissions, 6 what needs attention per pair
     # (instruments per status, follow-ups counted), 7 the states, 8 each shown pair's latest
-    # meeting, 9 those meetings, 10 the most urgent follow-ups, 11 release
+    # meeting, 9 each shown pair's radar counts, 10 the most urgent follow-ups, 11 release
     with django_assert_num_queries(11):
         client.get("/")
+
+
+def test_home_line_counts_the_radar_of_each_relationship(demo, client_as):
+    from agreements import services
+    from agreements.models import today
+
+    for number in range(2):
+        stuck = make_instrument(
+            title=f"Stuck {number}", intent_stated_on=today() - datetime.timedelta(days=900)
+        )
+        services.instrument_transition(
+            instrument=stuck, to="signed", on=today() - datetime.timedelta(days=800)
+        )
+
+    page = client_as("manager").get("/").content.decode()
+
+    assert (
+        '<a class="count radar-count" href="/radar/?pair=IL-KZ">On the radar: '
+        "2 stalled after signature</a>"
+    ) in page
 
 
 @pytest.mark.parametrize(

@@ -122,6 +122,7 @@ MATRIX = {
     "sector-audit": ("/api/v1/sectors/{sector}/audit/", ANALYSTS_AUDIT),
     "subject-list": ("/api/v1/subjects/", ANALYSTS_WRITE_LIST),
     "subject-detail": ("/api/v1/subjects/{subject}/", ANALYSTS_WRITE_DETAIL),
+    "subject-audit": ("/api/v1/subjects/{subject}/audit/", ANALYSTS_AUDIT),
     "organization-list": ("/api/v1/organizations/", ANALYSTS_WRITE_LIST),
     "organization-detail": ("/api/v1/organizations/{organization}/", ANALYSTS_WRITE_DETAIL),
     "organization-audit": ("/api/v1/organizations/{organization}/audit/", ANALYSTS_AUDIT),
@@ -152,6 +153,7 @@ MATRIX = {
     "meeting-list": ("/api/v1/meetings/", ANALYSTS_WRITE_LIST),
     "series-list": ("/api/v1/meeting-series/", ANALYSTS_WRITE_LIST),
     "series-detail": ("/api/v1/meeting-series/{series}/", ANALYSTS_WRITE_DETAIL),
+    "series-audit": ("/api/v1/meeting-series/{series}/audit/", ANALYSTS_AUDIT),
     "meeting-detail": ("/api/v1/meetings/{meeting}/", ANALYSTS_WRITE_DETAIL),
     "meeting-audit": ("/api/v1/meetings/{meeting}/audit/", ANALYSTS_AUDIT),
     # Documents: every role reads and downloads them; analysts upload, describe and delete them

@@ -4,9 +4,20 @@ import datetime
 
 import pytest
 
-from agreements import services
+from agreements import radar, services
 from agreements.models import Instrument, InstrumentLink, today
-from agreements.radar import Rule, add_months, current_term, radar_counts_by_pair, radar_items
+from agreements.radar import (
+    Rule,
+    Selection,
+    add_months,
+    counts_in_words,
+    current_term,
+    instrument_items,
+    radar_counts_by_pair,
+    radar_instruments,
+    radar_items,
+    radar_page,
+)
 from tests.factories import make_instrument
 
 date = datetime.date
@@ -253,9 +264,116 @@ def test_items_ordered_by_rule_then_date(db):
 def test_counts_by_pair_count_each_pair_of_a_three_party_instrument(db):
     signed(date(2024, 5, 1), parties=("KZ", "IL", "FR"))
     signed(date(2024, 5, 1))
+    in_force(date(2021, 6, 1), duration_years=5)
 
-    counts = radar_counts_by_pair(on=date(2026, 1, 1))
-    assert dict(counts) == {("FR", "IL"): 1, ("FR", "KZ"): 1, ("IL", "KZ"): 2}
+    counts = radar_counts_by_pair(
+        [("FR", "IL"), ("FR", "KZ"), ("IL", "KZ"), ("DE", "FR")], on=date(2026, 1, 1)
+    )
+    assert counts == {
+        ("FR", "IL"): {Rule.STALLED: 1},
+        ("FR", "KZ"): {Rule.STALLED: 1},
+        ("IL", "KZ"): {Rule.STALLED: 2, Rule.EXPIRY: 1},
+        ("DE", "FR"): {},
+    }
+    assert counts_in_words(counts[("IL", "KZ")]) == "2 stalled after signature, 1 expiring"
+
+
+def test_counts_by_pair_stop_at_their_limit(db, monkeypatch):
+    monkeypatch.setattr(radar, "PAIR_COUNT_LIMIT", 2)
+    for _ in range(4):
+        signed(date(2024, 5, 1))
+
+    counts = radar_counts_by_pair([("IL", "KZ")], on=date(2026, 1, 1))
+    assert counts == {("IL", "KZ"): {Rule.STALLED: 3}}
+    assert counts_in_words(counts[("IL", "KZ")]) == "more than 2 stalled after signature"
+
+
+# --- Pages: the SQL selects, the rules say why ------------------------------------------------
+
+
+def every_rule_in_python(on):
+    """What the rules list, worked out in Python from every instrument (the reference)."""
+    everything = radar_instruments(Instrument.objects.values("pk"))
+    items = [item for one in everything for item in instrument_items(one, on=on)]
+    return sorted(
+        ((item.rule, item.title) for item in items),
+        key=lambda pair: (list(Rule).index(pair[0]), pair[1]),
+    )
+
+
+def test_sql_and_rules_agree_day_by_day_across_every_edge(db):
+    """Leap days, exactly 12 months, notice across the year end, tacit renewal repeating: for
+    each day around each edge, what the SQL selects is what the rules list."""
+    signed(date(2024, 2, 29), title="Leap signature")
+    provisional = signed(date(2023, 12, 1), title="Provisional")
+    services.instrument_transition(
+        instrument=provisional, to=Status.PROVISIONALLY_APPLIED, on=date(2024, 2, 29)
+    )
+    talks = make_instrument(intent_stated_on=date(2024, 2, 1), title="Talks")
+    services.instrument_transition(instrument=talks, to=Status.TEXT_AGREED, on=date(2024, 2, 29))
+    in_force(date(2020, 2, 29), title="Leap term", duration_years=5, notice_months=2)
+    in_force(date(2022, 1, 31), title="Year-end notice", duration_years=3, notice_months=1)
+    in_force(
+        date(2020, 2, 29),
+        title="Leap renewal",
+        duration_years=1,
+        renews_tacitly=True,
+        notice_months=13,
+    )
+    edges = [
+        date(2025, 2, 28),
+        date(2025, 3, 1),  # 12 months after 29 February
+        date(2023, 8, 31),
+        date(2023, 9, 1),
+        date(2023, 11, 1),  # 18 months before a notice
+        date(2024, 12, 31),
+        date(2025, 1, 31),
+        date(2025, 2, 1),  # a term's end
+        date(2026, 1, 27),
+        date(2026, 2, 28),
+        date(2026, 3, 1),  # renewals, year after year
+        date(2028, 2, 28),
+        date(2028, 2, 29),
+        date(2028, 3, 1),
+    ]
+    for edge in edges:
+        for on in (edge - datetime.timedelta(days=1), edge, edge + datetime.timedelta(days=1)):
+            listed_by_sql = sorted(
+                ((item.rule, item.title) for item in radar_items(on=on)),
+                key=lambda pair: (list(Rule).index(pair[0]), pair[1]),
+            )
+            assert listed_by_sql == every_rule_in_python(on), on
+
+
+def test_pages_of_the_radar_and_counts_per_rule(db, monkeypatch):
+    for month in (1, 2, 3):
+        signed(date(2024, month, 1), title=f"Stalled {month}")
+    in_force(date(2021, 6, 1), title="Expiring", duration_years=5)
+    on = date(2025, 6, 1)
+
+    first = radar_page(on=on, per_page=2)
+    second = radar_page(on=on, number=2, per_page=2)
+    assert [item.title for item in first.items] == ["Stalled 1", "Stalled 2"]
+    assert [item.title for item in second.items] == ["Stalled 3", "Expiring"]
+    assert (first.count, first.num_pages, first.has_next, second.has_next) == (4, 2, True, False)
+    assert first.rule_counts() == [
+        {
+            "rule": Rule.STALLED,
+            "label": "Stalled after signature",
+            "count": 3,
+            "count_is_capped": False,
+        },
+        {"rule": Rule.EXPIRY, "label": "Expires", "count": 1, "count_is_capped": False},
+    ]
+    assert [g["label"] for g in second.groups()] == ["Stalled after signature", "Expires"]
+    # Past the last page is the last page; one rule alone.
+    assert radar_page(on=on, number=9, per_page=2).number == 2
+    only = radar_page(Selection(rule=Rule.EXPIRY), on=on)
+    assert [item.title for item in only.items] == ["Expiring"]
+
+    monkeypatch.setattr("agreements.lists.paging.COUNT_LIMIT", 2)
+    capped = radar_page(on=on, per_page=1)
+    assert (capped.count, capped.count_is_capped, capped.num_pages) == (2, True, 2)
 
 
 # --- The page ---------------------------------------------------------------------------------
@@ -270,10 +388,11 @@ def test_radar_page_queries_do_not_grow(db, client_as, django_assert_num_queries
     stalled_rows(count)
     client = client_as("manager")
 
-    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 the instruments some rule may list,
-    # 7 their parties with states, 8 their party actions, 9 what replaces them, 10 the meeting
-    # series with their rounds, 11 the sectors and 12 the states of the filter form, 13 release
-    with django_assert_num_queries(13):
+    # 1 session, 2 savepoint, 3 user, 4-5 permissions, 6 each rule's count, 7 the page's rows,
+    # 8 their instruments, 9 with parties and states, 10 party actions, 11 what replaces them
+    # (a meeting series on the page would be one more), 12 the sectors and 13 the states of the
+    # filter form, 14 release
+    with django_assert_num_queries(14):
         response = client.get("/radar/")
 
     assert response.status_code == 200
@@ -302,10 +421,12 @@ def test_radar_page_filters_by_pair_and_kind(db, client_as):
     client = client_as("consumer")
 
     def titles(query):
-        items = client.get(f"/radar/?{query}").context["groups"][0]["items"]
+        items = client.get(f"/radar/?{query}").context["page"].items
         return sorted(item.title for item in items)
 
     assert titles("pair=FR-KZ") == ["French"]
+    assert titles("pair=KZ-FR&kind=agreement") == ["French"]
+    assert titles("pair=KZ-FR&sector=water-resource-management") == []
     assert titles("state=FR") == ["French"]
     assert titles("kind=treaty") == ["Treaty"]
 
@@ -343,6 +464,12 @@ def test_radar_api_shape(db, api_as):
     assert response.json() == {
         "on": today().isoformat(),
         "count": 1,
+        "count_is_capped": False,
+        "counts": {rule.value: int(rule == Rule.EXPIRED) for rule in Rule},
+        "page": 1,
+        "pages": 1,
+        "next": None,
+        "previous": None,
         "results": [
             {
                 "rule": "expired",
@@ -365,6 +492,23 @@ def test_radar_api_shape(db, api_as):
     }
 
 
+def test_radar_api_pages_and_one_rule(db, api_as, monkeypatch):
+    monkeypatch.setattr(radar, "PER_PAGE", 1)
+    monkeypatch.setattr("agreements.api.radar.PER_PAGE", 1)
+    stalled_rows(2)
+    in_force(date(2019, 1, 10), title="Done", duration_years=5)
+    client = api_as("consumer")
+
+    first = client.get("/api/v1/radar/?pair=KZ-IL").json()
+    assert (first["count"], first["pages"], first["previous"]) == (3, 3, None)
+    assert first["next"].endswith("/api/v1/radar/?pair=KZ-IL&page=2")
+    assert client.get(first["next"]).json()["results"][0]["title"] == "S1"
+    expired = client.get("/api/v1/radar/?rule=expired").json()
+    assert [item["title"] for item in expired["results"]] == ["Done"]
+    assert client.get("/api/v1/radar/?page=x").status_code == 400
+    assert client.get("/api/v1/radar/?rule=nope").status_code == 400
+
+
 def test_radar_api_refuses_a_bad_pair(db, api_as):
     response = api_as("consumer").get("/api/v1/radar/?pair=KZ")
 
@@ -377,10 +521,11 @@ def test_radar_api_queries_do_not_grow(db, api_as, django_assert_num_queries, co
     stalled_rows(count)
     client = api_as("manager")
 
-    # 1 savepoint, 2 the token with its user, 3-4 permissions, 5 the instruments some rule may
-    # list, 6 their parties with states, 7 their party actions, 8 what replaces them, 9 the
-    # meeting series with their rounds, 10 release
-    with django_assert_num_queries(10):
+    # 1 savepoint, 2 the token with its user, 3-4 permissions, 5 the data version (the answer's
+    # key, agreements/api/conditional.py), 6 each rule's count, 7 the page's rows, 8 their
+    # instruments, 9 with parties and states, 10 party actions, 11 what replaces them (a meeting
+    # series on the page would be one more), 12 release
+    with django_assert_num_queries(12):
         response = client.get("/api/v1/radar/")
 
     assert response.json()["count"] == count

@@ -1,7 +1,7 @@
 """`/api/v1/radar/`: the radar's items (agreements/radar.py) for programs, read-only."""
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
@@ -9,8 +9,9 @@ from rest_framework.response import Response
 
 from agreements.api.conditional import ConditionalListMixin
 from agreements.filters import RadarFilter
+from agreements.lists.paging import COUNT_LIMIT
 from agreements.models import Instrument, today
-from agreements.radar import RadarItem, Rule, radar_items
+from agreements.radar import PER_PAGE, RadarItem, Rule, radar_page
 
 
 class MayReadInstruments(BasePermission):
@@ -75,25 +76,46 @@ class OneObjectSchema(AutoSchema):
 
 
 class RadarViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
-    """What is stuck, what falls due and what may be closed, most pressing rule first. The whole
-    radar in one answer (no pages): it lists exceptions, not the register."""
+    """What is stuck, what falls due and what may be closed, most pressing rule first, then by
+    date; pages of 50 (`?page=`), with each rule's count, counted up to 10,000 as the lists are.
+    `?rule=` keeps one rule's items."""
 
     queryset = Instrument.objects.all()
-    filterset_class = RadarFilter  # for the schema; `list` applies it, with the series
+    filterset_class = RadarFilter  # for the schema; `list` reads it
     filter_backends = []
     permission_classes = [MayReadInstruments]
     pagination_class = None
     schema = OneObjectSchema()
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter("page", int, description="A page of 50 (default: the first).")
+        ],
         responses=inline_serializer(
             "Radar",
             {
                 "on": serializers.DateField(),
-                "count": serializers.IntegerField(),
+                "count": serializers.IntegerField(
+                    help_text=f"Exact up to {COUNT_LIMIT:,}; beyond that, {COUNT_LIMIT:,} with "
+                    "count_is_capped."
+                ),
+                "count_is_capped": serializers.BooleanField(),
+                "counts": inline_serializer(
+                    "RadarCounts",
+                    {
+                        rule.value: serializers.IntegerField(
+                            help_text=f"{rule.label}: up to {COUNT_LIMIT + 1:,}."
+                        )
+                        for rule in Rule
+                    },
+                ),
+                "page": serializers.IntegerField(),
+                "pages": serializers.IntegerField(),
+                "next": serializers.CharField(allow_null=True),
+                "previous": serializers.CharField(allow_null=True),
                 "results": RADAR_ITEM,
             },
-        )
+        ),
     )
     def list(self, request, *args, **kwargs):
         return self.kept_or_computed(request, self.radar)
@@ -104,7 +126,32 @@ class RadarViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.Generic
         selection = RadarFilter(request.query_params, queryset=self.get_queryset())
         if not selection.is_valid():
             raise ValidationError(selection.errors)
-        items = radar_items(selection.qs, on=on, series=selection.series())
+        number = request.query_params.get("page", "1")
+        if not (number.isdigit() and 0 < len(number) < 7 and int(number) > 0):
+            raise ValidationError({"page": "A page number: 1, 2, 3…"})
+        page = radar_page(selection.selection(), on=on, number=int(number), per_page=PER_PAGE)
+
+        def link(n):
+            return request.build_absolute_uri(
+                f"{request.path}?{_with_page(request.query_params, n)}"
+            )
+
         return Response(
-            {"on": on, "count": len(items), "results": [item_data(item) for item in items]}
+            {
+                "on": on,
+                "count": page.count,
+                "count_is_capped": page.count_is_capped,
+                "counts": {rule.value: n for rule, n in page.counts.items()},
+                "page": page.number,
+                "pages": page.num_pages,
+                "next": link(page.number + 1) if page.has_next else None,
+                "previous": link(page.number - 1) if page.has_previous else None,
+                "results": [item_data(item) for item in page.items],
+            }
         )
+
+
+def _with_page(params, number: int) -> str:
+    query = params.copy()
+    query["page"] = str(number)
+    return query.urlencode()

@@ -70,7 +70,7 @@ class SectorViewSet(AuditedViewSet):
     ordering_fields = ["name", "slug"]
 
 
-class SubjectViewSet(ModelViewSet):
+class SubjectViewSet(AuditedViewSet):
     """The standard subjects of bilateral agreements (the coverage grid's columns): every role
     reads them, analysts edit them."""
 
@@ -257,7 +257,7 @@ class MeetingViewSet(AuditedViewSet):
     ordering_fields = MEETING_ORDERINGS
 
 
-class MeetingSeriesViewSet(ModelViewSet):
+class MeetingSeriesViewSet(AuditedViewSet):
     """Recurring commitments (consultations, commissions, forums): every role reads them,
     analysts record them; the last round and when the next is due are worked out."""
 

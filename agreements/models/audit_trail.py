@@ -13,8 +13,8 @@ from agreements.models.instruments import (
     PartyAction,
     StatusChange,
 )
-from agreements.models.meetings import Meeting
-from agreements.models.reference import Organization, Person, Sector, Source, State
+from agreements.models.meetings import Meeting, MeetingSeries
+from agreements.models.reference import Organization, Person, Sector, Source, State, Subject
 
 # django-pghistory installs row-level triggers that copy every inserted, updated and deleted row of
 # these tables into an event table beside it (`<Model>Event`), with the request's context (user,
@@ -26,8 +26,10 @@ AUDITED_MODELS = [
     Organization,
     Person,
     Sector,
+    Subject,
     Source,
     Meeting,
+    MeetingSeries,
     Instrument,
     InstrumentParty,
     PartyAction,
@@ -45,6 +47,7 @@ AUDITED_RELATIONS = [
     Meeting.sectors,
     Meeting.sources,
     Instrument.sectors,
+    Instrument.subjects,
     Instrument.sources,
     PartyAction.sources,
     StatusChange.sources,

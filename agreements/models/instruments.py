@@ -162,6 +162,10 @@ class Instrument(models.Model):
     signed_on = models.DateField(null=True, blank=True, editable=False)
     signature_place = models.CharField(max_length=200, blank=True)
     in_force_on = models.DateField("entered into force on", null=True, blank=True, editable=False)
+    # The day its current status was reached (its latest effective status change), kept beside the
+    # status like the two dates above: the radar selects and orders "going nowhere" and "long
+    # provisional application" by it through an index, instead of a subquery per instrument.
+    status_since = models.DateField(null=True, blank=True, editable=False)
     meeting = models.ForeignKey(
         Meeting,
         on_delete=models.SET_NULL,
@@ -226,6 +230,9 @@ class Instrument(models.Model):
                 "id",
                 name="agreements_instr_status_order",
             ),
+            # The radar's rules, each one index range in its own order (agreements/radar.py).
+            models.Index("status", "signed_on", "id", name="agreements_instr_radar_sign"),
+            models.Index("status", "status_since", "id", name="agreements_instr_radar_since"),
             # Full-text search (`filters.full_text`) reads this expression.
             GinIndex(
                 SearchVector("title", "short_title", "notes", config="english"),

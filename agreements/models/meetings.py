@@ -1,8 +1,9 @@
 """Meetings: official visits, consultations, commissions and forums, where instruments are
 agreed and follow-ups promised."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q, Value
 
 from agreements.models.dates import validate_not_too_late
 from agreements.models.orderings import MEETING_ORDERINGS, ordering_indexes
@@ -14,6 +15,16 @@ class MeetingQuerySet(models.QuerySet):
         """Meetings in which both states took part (read from their pair rows)."""
         first, second = ordered_pair(code_a, code_b)
         return self.filter(pairs__state_a=first, pairs__state_b=second)
+
+    def newest_first(self):
+        """Newest day first; of a day, the weightiest first (`Meeting.weight`)."""
+        weight = Func(
+            Value([str(kind) for kind in Meeting.KIND_WEIGHT], ArrayField(models.CharField())),
+            F("kind"),
+            function="array_position",
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(F("starts_on").desc(nulls_last=True), weight, "id")
 
 
 class Meeting(models.Model):
@@ -37,6 +48,22 @@ class Meeting(models.Model):
         HELD = "held", "Held"
         POSTPONED = "postponed", "Postponed"
         CANCELLED = "cancelled", "Cancelled"
+
+    # Which of a day's meetings stands for the day where one is named (the relationship's "last
+    # meeting", the home page's "latest meeting"): the weightiest kind, a visit before a
+    # ceremony; of the same kind, the first recorded.
+    KIND_WEIGHT = [
+        Kind.STATE_VISIT,
+        Kind.SUMMIT,
+        Kind.OFFICIAL_VISIT,
+        Kind.WORKING_VISIT,
+        Kind.JOINT_COMMISSION,
+        Kind.POLITICAL_CONSULTATIONS,
+        Kind.CALL,
+        Kind.BUSINESS_FORUM,
+        Kind.CEREMONY,
+        Kind.OTHER,
+    ]
 
     reference = models.CharField(
         max_length=100,
@@ -110,6 +137,11 @@ class Meeting(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def weight(self) -> tuple[int, int]:
+        """Its place among its day's meetings: KIND_WEIGHT, then the first recorded."""
+        return (self.KIND_WEIGHT.index(self.kind), self.pk)
 
 
 class MeetingSeries(models.Model):

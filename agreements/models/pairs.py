@@ -12,7 +12,7 @@ columns changes, and keep a count of each pair's instruments and follow-ups per 
 `refresh_all()` rebuilds them all from scratch (after a load with triggers off). The row triggers
 call the SQL functions that rewrite one object's rows (`agreements_refresh_instrument_pairs(id)`
 and its siblings, with `agreements_refresh_all_pairs()`): plain functions, not triggers, so they
-are written in migrations 0013 and 0018, where they are explained.
+are written in migrations 0013 and 0018, where they are explained (0030 adds `status_since`).
 """
 
 import pgtrigger
@@ -76,6 +76,7 @@ class InstrumentPair(PairRow):
     )
     status = models.CharField(max_length=30, choices=Instrument.Status)
     signed_on = models.DateField(null=True)
+    status_since = models.DateField(null=True)
     title = models.CharField(max_length=500)
 
     class Meta:
@@ -108,6 +109,23 @@ class InstrumentPair(PairRow):
                 "title",
                 "instrument",
                 name="agreements_instrpair_status",
+            ),
+            # The radar of a pair: its rules by signature date and by the date of the status.
+            models.Index(
+                "state_a",
+                "state_b",
+                "status",
+                "signed_on",
+                "instrument",
+                name="agreements_instrpair_signed",
+            ),
+            models.Index(
+                "state_a",
+                "state_b",
+                "status",
+                "status_since",
+                "instrument",
+                name="agreements_instrpair_since",
             ),
         ]
 
@@ -307,7 +325,7 @@ pgtrigger.register(
     copying_columns(
         pair_table="agreements_instrumentpair",
         key="instrument_id",
-        columns=["status", "signed_on", "title"],
+        columns=["status", "signed_on", "status_since", "title"],
     )
 )(Instrument)
 pgtrigger.register(

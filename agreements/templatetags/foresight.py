@@ -1,23 +1,21 @@
 """`{% pair_series_flags a b %}`: a relationship's overdue meeting series, flagged on its page
-without the view computing them; `pair_items` is the whole radar of a pair (the brief's).
+without the view computing them; `pair_radar` is a pair's radar, first page (the brief's).
 
-The relationship page shows only the series (one query) and links to the pair's radar: the
-whole radar of a busy pair reads every candidate instrument, 0.5 s at 10,000 instruments."""
+The relationship page shows only the series (one query) and links to the pair's radar."""
 
 from django import template
 
-from agreements.models import Instrument, today
-from agreements.radar import radar_items, series_items
+from agreements.models import today
+from agreements.models.reference import ordered_pair
+from agreements.radar import RadarPage, Selection, radar_page, series_items
 from agreements.series import series_of_pair
 
 register = template.Library()
 
 
-def pair_items(code_a: str, code_b: str) -> list:
-    """The radar of one pair: five queries (`radar_items`)."""
-    return radar_items(
-        Instrument.objects.for_pair(code_a, code_b), series=series_of_pair(code_a, code_b)
-    )
+def pair_radar(code_a: str, code_b: str, *, per_page: int) -> RadarPage:
+    """The first `per_page` items of a pair's radar, with its counts (`radar_page`)."""
+    return radar_page(Selection(pair=ordered_pair(code_a, code_b)), per_page=per_page)
 
 
 @register.inclusion_tag("agreements/includes/pair_radar.html")

@@ -2,15 +2,15 @@
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db import connection
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from agreements import calendar
 from agreements.attention import attention_by_pair
-from agreements.models import Meeting, State, is_due_soon, is_overdue
+from agreements.models import Meeting, State, is_due_soon, is_overdue, today
 from agreements.models.reference import pair_name, pair_slug
+from agreements.radar import RULES_COUNTED_PER_PAIR, counts_in_words, radar_counts_by_pair
 from agreements.views.follow_ups import board_line, board_queryset
 
 RELATIONSHIPS_PER_PAGE = 50
@@ -23,7 +23,8 @@ URGENT_SHOWN = 10
 def home(request):
     """Every relationship in one line of plain words, sorted by how much needs attention, and
     the most urgent promises across all of them. Counts from the pair rows
-    (`agreements/attention.py`); the latest meeting only for the relationships shown."""
+    (`agreements/attention.py`); the latest meeting and the radar's counts only for the
+    relationships shown."""
     attention = attention_by_pair()
     states = State.objects.in_bulk({code for codes in attention for code in codes})
     relations = []
@@ -38,9 +39,12 @@ def home(request):
         )
     relations.sort(key=lambda row: (tuple(-n for n in row["attention"].rank), row["name"]))
     page = Paginator(relations, RELATIONSHIPS_PER_PAGE).get_page(request.GET.get("page"))
-    latest = _latest_meetings([row["attention"].codes for row in page])
+    shown = [row["attention"].codes for row in page]
+    latest = _latest_meetings(shown)
+    radar = radar_counts_by_pair(shown, rules=RULES_COUNTED_PER_PAIR)
     for row in page:
         row["latest"] = latest.get(row["attention"].codes)
+        row["radar"] = counts_in_words(radar.get(row["attention"].codes, {}))
     urgent = [
         board_line(action)
         for action in board_queryset().filter(is_overdue() | is_due_soon())[:URGENT_SHOWN]
@@ -61,25 +65,32 @@ def home(request):
 
 
 def _latest_meetings(pairs) -> dict[tuple[str, str], Meeting]:
-    """The latest dated meeting of each pair: one index range of one row per pair, in one query
-    (a lateral join: the ORM would build and plan a subquery per pair)."""
+    """The latest meeting of each pair held by today (a later one is not yet a meeting they had),
+    of its day the weightiest (`Meeting.weight`, as the relationship page's headline names it):
+    one index range of the pair's rows each, in one query (a lateral join: the ORM would build
+    and plan a subquery per pair)."""
     if not pairs:
         return {}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT pair.state_a, pair.state_b, latest.meeting_id
-            FROM unnest(%s::varchar[], %s::varchar[]) AS pair (state_a, state_b)
-            CROSS JOIN LATERAL (
-                SELECT meeting_id FROM agreements_meetingpair m
-                WHERE m.state_a = pair.state_a AND m.state_b = pair.state_b
-                    AND m.starts_on IS NOT NULL
-                ORDER BY m.starts_on DESC, m.meeting_id DESC
-                LIMIT 1
-            ) latest
-            """,
-            [[a for a, _ in pairs], [b for _, b in pairs]],
-        )
-        found = cursor.fetchall()
-    meetings = Meeting.objects.in_bulk({meeting for _, _, meeting in found})
-    return {(code_a, code_b): meetings[meeting] for code_a, code_b, meeting in found}
+    latest = Meeting.objects.raw(
+        """
+        SELECT meeting.*, pair.state_a AS pair_a, pair.state_b AS pair_b
+        FROM unnest(%s::varchar[], %s::varchar[]) AS pair (state_a, state_b)
+        CROSS JOIN LATERAL (
+            SELECT m.meeting_id FROM agreements_meetingpair m
+            JOIN agreements_meeting day ON day.id = m.meeting_id
+            WHERE m.state_a = pair.state_a AND m.state_b = pair.state_b
+                AND m.starts_on <= %s
+            ORDER BY m.starts_on DESC, array_position(%s::varchar[], day.kind::varchar),
+                m.meeting_id
+            LIMIT 1
+        ) latest
+        JOIN agreements_meeting meeting ON meeting.id = latest.meeting_id
+        """,
+        [
+            [a for a, _ in pairs],
+            [b for _, b in pairs],
+            today(),
+            [str(kind) for kind in Meeting.KIND_WEIGHT],
+        ],
+    )
+    return {(meeting.pair_a, meeting.pair_b): meeting for meeting in latest}

@@ -5,31 +5,40 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from agreements.filters import RadarPageFilter
+from agreements.lists.paging import COUNT_LIMIT
 from agreements.models import Instrument
-from agreements.radar import Rule, radar_items
+from agreements.radar import radar_page
 
 
 @require_safe
 @login_required
 @permission_required("agreements.view_instrument", raise_exception=True)
 def radar(request):
-    """Every radar item the filters select, grouped by rule; an analyst gets a button to record a
-    termination the radar offers (it opens the status form filled in, never records it)."""
+    """A page of 50 radar items the filters select, grouped by rule, with each rule's count (a
+    link to its items alone); an analyst gets a button to record a termination the radar offers
+    (it opens the status form filled in, never records it)."""
     selection = RadarPageFilter(request.GET, queryset=Instrument.objects.all())
-    items = []
+    page = None
     if selection.is_valid():
-        items = radar_items(selection.qs, series=selection.series())
-    groups = [
-        {"rule": rule, "label": rule.label, "items": [i for i in items if i.rule == rule]}
-        for rule in Rule
-    ]
+        page = radar_page(selection.selection(), number=_page_number(request.GET.get("page")))
+    query = request.GET.copy()
+    query.pop("page", None)
+    without_rule = query.copy()
+    without_rule.pop("rule", None)
     return render(
         request,
         "agreements/radar.html",
         {
             "selection": selection,
-            "count": len(items),
-            "groups": [group for group in groups if group["items"]],
+            "page": page,
+            "count_limit": COUNT_LIMIT,
+            "page_query": query.urlencode(),
+            "rule_query": without_rule.urlencode(),
             "may_terminate": request.user.has_perm("agreements.add_statuschange"),
         },
     )
+
+
+def _page_number(value) -> int:
+    """?page=N; anything else is the first page (a number past the last is the last)."""
+    return int(value) if value and value.isdigit() and len(value) < 7 else 1

@@ -6,11 +6,9 @@ from django.db.models import Exists, F, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.views.decorators.http import require_safe
 
 from agreements import calendar
-from agreements.attention import WAITING_STATUSES, Attention, attention_by_pair
 from agreements.lists.pairs import CODES_MESSAGE, pair_of_codes
 from agreements.models import (
     FollowUpAction,
@@ -21,29 +19,14 @@ from agreements.models import (
     Sector,
     State,
     StatusChange,
-    today,
 )
 from agreements.models.pairs import FollowUpPair, InstrumentPair, MeetingPair
 from agreements.models.reference import in_display_order, pair_name, pair_slug
+from agreements.standing import headline, pair_attention
 from agreements.views.follow_ups import board_line, board_queryset
 
 # What the relationship page shows of a busy pair; the counts are whole.
 SHOWN_PER_STATUS = 20
-# The headline names at most this many instruments waiting for entry into force.
-WAITING_NAMED = 3
-# Which meeting of a day the headline names: the weightiest kind first.
-KIND_WEIGHT = [
-    Meeting.Kind.STATE_VISIT,
-    Meeting.Kind.SUMMIT,
-    Meeting.Kind.OFFICIAL_VISIT,
-    Meeting.Kind.WORKING_VISIT,
-    Meeting.Kind.JOINT_COMMISSION,
-    Meeting.Kind.POLITICAL_CONSULTATIONS,
-    Meeting.Kind.CALL,
-    Meeting.Kind.BUSINESS_FORUM,
-    Meeting.Kind.CEREMONY,
-    Meeting.Kind.OTHER,
-]
 TIMELINE_LENGTH = 40
 OPEN_SHOWN = 30
 
@@ -60,9 +43,7 @@ def relationship(request, pair):
     a, b = in_display_order(*pair_states(pair))
     codes = [a.code, b.code]
     pair_instruments = InstrumentPair.objects.of(a.code, b.code)
-    attention = attention_by_pair((a.code, b.code)).get(
-        tuple(sorted((a.code, b.code))), Attention((a.code, b.code))
-    )
+    attention = pair_attention(a, b)
     counts = attention.instruments
     # The latest few of each status: one query, a short index range per status.
     latest_order = [F("signed_on").desc(nulls_last=True), "title", "instrument"]
@@ -129,7 +110,7 @@ def relationship(request, pair):
             "b": b,
             "name": pair_name(a, b),
             "slug": pair_slug(a, b),
-            "headline": _headline(a, b, attention, by_status, meetings),
+            "headline": headline(a, b, attention, by_status, meetings),
             "pipeline": [
                 {
                     "status": status,
@@ -184,90 +165,6 @@ def _timeline(meetings, changes) -> list[dict]:
     undated = [event for event in events if event["on"] is None]
     dated = sorted((e for e in events if e["on"] is not None), key=lambda e: e["on"], reverse=True)
     return undated + dated
-
-
-def _headline(a, b, attention: Attention, by_status, meetings) -> list[str]:
-    """Where the relationship stands, in three or four sentences: what is in force, what is
-    signed and waiting on whom, how the promises stand, the last and the next meeting."""
-    between = f"between {a.name} and {b.name}"
-    in_force = attention.instruments.get(Instrument.Status.IN_FORCE, 0)
-    sentences = [
-        f"{_count(in_force, 'instrument')} {'is' if in_force == 1 else 'are'} in force {between}"
-        f" ({attention.instruments_in_words()})."
-        if in_force
-        else f"Nothing is in force {between} yet ({attention.instruments_in_words()})."
-    ]
-    if attention.waiting:
-        sentences.append(_waiting_sentence(attention.waiting, by_status))
-    promises = attention.promises_in_words()
-    sentences.append(f"{promises[0].upper()}{promises[1:]}.")
-    on = today()
-    held = [m for m in meetings if m.starts_on and m.starts_on <= on]
-    coming = [
-        m
-        for m in meetings
-        if m.status in (Meeting.Status.PROPOSED, Meeting.Status.SCHEDULED)
-        and (m.starts_on is None or m.starts_on >= on)
-    ]
-    coming.sort(key=lambda m: (m.starts_on is None, m.starts_on or on))
-    if held:
-        # Of the meetings of the last day, the weightiest: a visit before a ceremony.
-        last_day = [m for m in held if m.starts_on == held[0].starts_on]
-        last = min(last_day, key=lambda m: (KIND_WEIGHT.index(m.kind), m.pk))
-        others = f" (and {_count(len(last_day) - 1, 'more meeting')} that day)" * (
-            len(last_day) > 1
-        )
-        meeting = f"The last meeting was the {last} on {date_format(last.starts_on)}{others}"
-    else:
-        meeting = "No meeting is recorded yet"
-    if coming:
-        nearest = coming[0]
-        when = date_format(nearest.starts_on) if nearest.starts_on else "not yet dated"
-        meeting += f"; next: the {nearest} ({nearest.get_status_display().lower()}, {when})"
-    else:
-        meeting += "; none is planned"
-    sentences.append(meeting + ".")
-    return sentences
-
-
-def _waiting_sentence(waiting: int, by_status) -> str:
-    """ "5 signed instruments wait for entry into force: X is waiting for Israel's notification
-    ...; 4 have no rule of entry into force recorded." Those waiting on a party come first."""
-    reasons, unruled = [], 0
-    for instrument in (i for status in WAITING_STATUSES for i in by_status[status]):
-        projection = instrument.entry_into_force()
-        if projection.missing_steps:
-            steps = ", ".join(str(step) for step in projection.missing_steps)
-            reasons.insert(0, f"{instrument} is {steps}")
-        elif projection.projected_on:
-            reasons.append(
-                f"{instrument} enters into force on {date_format(projection.projected_on)}"
-            )
-        else:
-            unruled += 1
-    if not reasons and unruled == waiting:
-        return (
-            f"{_count(waiting, 'signed instrument')} {'is' if waiting == 1 else 'are'} not yet in"
-            f" force, and {'its' if waiting == 1 else 'none has its'} rule of entry into force"
-            f"{' is not' if waiting == 1 else ''} recorded."
-        )
-    named = reasons[:WAITING_NAMED]
-    if len(reasons) > WAITING_NAMED:
-        named.append(f"{len(reasons) - WAITING_NAMED} more wait on a party or a date")
-    if unruled:
-        verb = "has" if unruled == 1 else "have"
-        named.append(f"{unruled} {verb} no rule of entry into force recorded")
-    listed = len(reasons) + unruled
-    if waiting > listed:
-        named.append(f"{waiting - listed} more are not shown here")
-    verb = "waits" if waiting == 1 else "wait"
-    return (
-        f"{_count(waiting, 'signed instrument')} {verb} for entry into force: {'; '.join(named)}."
-    )
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _indicator_charts(indicators) -> list[dict]:

@@ -104,7 +104,15 @@ def test_radar_lists_why_and_offers_analysts_the_termination(log_in):
     assert "Waiting for Israel's notification" in stalled.inner_text()
     assert page.locator("li.rule-expired").count() == 1
     assert page.locator("li.rule-replaced").count() == 1
+    counts = page.locator("nav.radar-counts").inner_text()
+    assert "Stalled after signature: 3" in counts and "Replaced: 1" in counts
     screenshot(page, "radar.png")
+
+    # A rule's count opens its items alone.
+    page.locator("nav.radar-counts >> text=Stalled after signature").click()
+    page.wait_for_load_state("load")
+    assert page.locator("li.radar-item").count() == page.locator("li.rule-stalled").count() == 3
+    page.go_back()
 
     page.locator("li.rule-replaced >> text=Record its termination as replaced").click()
     page.wait_for_load_state("load")
