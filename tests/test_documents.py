@@ -362,8 +362,9 @@ def test_documents_list_and_csv(api_as, django_assert_num_queries):
     api = api_as("consumer")
 
     # The request's savepoint and its release; the token with its user; the user's and the
-    # groups' permissions; the count; the page with the uploaders.
-    with django_assert_num_queries(7):
+    # groups' permissions; the data version (for the ETag and the kept answer); the count; the
+    # page with the uploaders.
+    with django_assert_num_queries(8):
         listed = api.get("/api/v1/documents/", {"instrument": instrument.pk})
     csv = b"".join(api.get("/api/v1/documents/", {"format": "csv"}).streaming_content).decode()
 

@@ -32,7 +32,7 @@ def admin_change_form(instrument, *, title, parties):
         "parties-MIN_NUM_FORMS": "2",
         "parties-MAX_NUM_FORMS": "1000",
     }
-    for prefix in ("party_actions", "links", "status_changes"):
+    for prefix in ("party_actions", "links", "status_changes", "documents"):
         for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
             data[f"{prefix}-{name}"] = "1000" if name == "MAX_NUM_FORMS" else "0"
     for index, row in enumerate(rows):

@@ -82,6 +82,12 @@ class DocumentSerializer(serializers.ModelSerializer):
 class DocumentUploadSerializer(serializers.Serializer):
     """An upload: the file and what it is, for one instrument or one meeting."""
 
+    rules_beyond_schema = (
+        "Exactly one of `instrument` and `meeting`.",
+        "`file`: a PDF, Word (.docx), plain-text or HTML file, told by its content, not its "
+        "name; not empty, and no larger than DOCUMENT_MAX_MB.",
+    )
+
     file = serializers.FileField(allow_empty_file=True)  # the service says why an empty one fails
     # One of the two, the other left out (a multipart form has no null).
     instrument = serializers.PrimaryKeyRelatedField(

@@ -4,7 +4,7 @@ words as the admin), a forbidden transition as 409, never a 500 for bad input.""
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
@@ -73,6 +73,15 @@ def exception_handler(exc, context):
             }
         )
     response = drf_exception_handler(exc, context)
+    if (
+        isinstance(exc, exceptions.AuthenticationFailed)
+        and transaction.get_connection().in_atomic_block
+    ):
+        # DRF rolls the request's transaction back on any error. A wrong token is refused before
+        # the view writes anything, and the one write to keep is its count towards the
+        # failed-token throttle, which a cache kept in this database (no CACHE_URL) writes in
+        # the same transaction: rolled back, no address would ever be locked out.
+        transaction.set_rollback(False)
     request = context.get("request")
     if response is not None and request is not None:
         # Errors are JSON even when the request asked for CSV: a CSV of messages helps nobody.

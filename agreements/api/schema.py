@@ -99,15 +99,19 @@ def _decimals_need_a_digit(component: dict) -> None:
             field["pattern"] = rf"^-?(\d{{1,{whole}}}(\.\d{{0,{places}}})?|\.\d{{1,{places}}})$"
 
 
-# drf-spectacular writes a URL or e-mail that may be blank as oneOf [formatted, empty]; a
-# validator that does not check the format finds "" matches both, which oneOf forbids.
+# drf-spectacular writes a URL or e-mail that may be blank as oneOf [formatted, empty]. A
+# validator that does not check the format finds "" matches both, which oneOf forbids; and a
+# fuzzer reads anyOf one branch at a time ("" breaks the format). So such a field is plain text
+# here, and its format is one of the rules the write's description lists (`rules_beyond_schema`).
 EMPTY = {"type": "string", "maxLength": 0}
 
 
 def _blank_or_formatted(component: dict) -> None:
     for field in component.get("properties", {}).values():
-        if EMPTY in field.get("oneOf", []):
-            field["anyOf"] = field.pop("oneOf")
+        formatted = [branch for branch in field.get("oneOf", []) if branch != EMPTY]
+        if EMPTY in field.get("oneOf", []) and len(formatted) == 1:
+            del field["oneOf"]
+            field.update({key: value for key, value in formatted[0].items() if key != "format"})
 
 
 # Text a field may not leave blank must hold more than white space (DRF trims it first).
@@ -121,6 +125,11 @@ def _text_needs_more_than_spaces(name: str, component: dict) -> None:
 
 
 WRITES = {"POST", "PUT", "PATCH"}
+# The formats `_blank_or_formatted` takes out of the schema, in the words of a write's rules.
+BLANK_OR_FORMATTED = {
+    serializers.URLField: "a web address (http, https, ftp or ftps)",
+    serializers.EmailField: "an e-mail address",
+}
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -132,6 +141,8 @@ class AutoSchema(openapi.AutoSchema):
 
     def rules_beyond_schema(self) -> list[str]:
         serializer = self.get_request_serializer() if self.method in WRITES else None
+        if isinstance(serializer, dict):  # by media type, as an upload declares its form
+            serializer = next(iter(serializer.values()), None)
         if serializer is None:
             return []
         if isinstance(serializer, type):
@@ -142,6 +153,14 @@ class AutoSchema(openapi.AutoSchema):
             for name, field in getattr(serializer, "fields", {}).items()
             if not field.read_only
         }
+        for kind, words in BLANK_OR_FORMATTED.items():
+            named = [
+                f"`{name}`"
+                for name, field in fields.items()
+                if isinstance(field, kind) and field.allow_blank
+            ]
+            if named:
+                rules.append(f"{', '.join(named)}: empty, or {words}.")
         references = [f"`{name}`" for name, field in fields.items() if _names_a_record(field)]
         if references:
             rules.append(f"{', '.join(references)}: each id or slug names a record that exists.")
