@@ -5,6 +5,7 @@ failing on any JavaScript error or failed asset of any page visited."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from agreements.models import Instrument, today
 from agreements.services import instrument_transition, party_action_record
@@ -91,7 +92,8 @@ def test_manager_copies_the_calendar_address_and_logs_out(watched_page, live_ser
 
     address = page.get_attribute("#calendar-address", "href")
     page.click("button.copy")
-    assert page.inner_text("button.copy") == "Copied"
+    # The label changes once the clipboard has taken the address (a promise): wait for it.
+    expect(page.locator("button.copy")).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()") == address
     assert address.startswith(f"{live_server.url}/calendar/")
     icon = page.get_attribute("link[rel=icon]", "href")
