@@ -167,9 +167,10 @@ def generate(instruments: int) -> None:
             "meetings",
             """
             INSERT INTO agreements_meeting (
-                id, title, kind, status, starts_on, place, summary, created_at, updated_at)
+                id, title, kind, status, starts_on, place, summary, reference, created_at,
+                updated_at)
             SELECT g, 'Round ' || g || ' of political consultations', 'political_consultations',
-                   'held', date '2000-01-01' + (g %% 9000), '', '', now(), now()
+                   'held', date '2000-01-01' + (g %% 9000), '', '', '', now(), now()
             FROM generate_series(1, %s) g
             """,
             [meetings],
@@ -188,14 +189,14 @@ def generate(instruments: int) -> None:
             "follow-ups",
             """
             INSERT INTO agreements_followupaction (
-                title, description, agreed_on, due_on, status, created_at, updated_at,
-                origin_meeting_id, responsible_state_id)
+                title, description, agreed_on, due_on, status, reference, created_at,
+                updated_at, origin_meeting_id, responsible_state_id)
             SELECT 'Follow up on round ' || m || ' (' || k || ')', '',
                    date '2000-01-01' + (m %% 9000),
                    date '2000-01-01' + (m %% 9000) + 30 + (m * k) %% 400,
                    (ARRAY['planned', 'in_progress', 'on_hold', 'completed', 'cancelled'])
                        [1 + (m + k) %% 5],
-                   now(), now(), m, p.a
+                   '', now(), now(), m, p.a
             FROM generate_series(1, %s) m
             CROSS JOIN generate_series(1, 2) k
             JOIN bench_instrument_pair p ON p.instrument_id = m
