@@ -529,3 +529,21 @@ def test_radar_api_queries_do_not_grow(db, api_as, django_assert_num_queries, co
         response = client.get("/api/v1/radar/")
 
     assert response.json()["count"] == count
+
+
+@pytest.mark.parametrize("page", ["x", "0", "²", "١٢", "1_0", "9999999"])
+def test_radar_api_refuses_what_is_no_page_number(db, api_as, page):
+    response = api_as("consumer").get("/api/v1/radar/", {"page": page})
+
+    assert (response.status_code, response.json()) == (400, {"page": "A page number: 1, 2, 3…"})
+
+
+def test_radar_api_reads_an_empty_page_as_the_first(db, api_as):
+    assert api_as("consumer").get("/api/v1/radar/?page=").json()["page"] == 1
+
+
+@pytest.mark.parametrize("page", ["²", "x", ""])
+def test_radar_page_shows_the_first_page_for_what_is_no_page_number(db, client_as, page):
+    response = client_as("manager").get("/radar/", {"page": page})
+
+    assert response.status_code == 200

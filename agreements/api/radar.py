@@ -12,6 +12,7 @@ from agreements.filters import RadarFilter
 from agreements.lists.paging import COUNT_LIMIT
 from agreements.models import Instrument, today
 from agreements.radar import PER_PAGE, RadarItem, Rule, radar_page
+from agreements.whole_numbers import parse_whole_number
 
 
 class MayReadInstruments(BasePermission):
@@ -126,10 +127,11 @@ class RadarViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.Generic
         selection = RadarFilter(request.query_params, queryset=self.get_queryset())
         if not selection.is_valid():
             raise ValidationError(selection.errors)
-        number = request.query_params.get("page", "1")
-        if not (number.isdigit() and 0 < len(number) < 7 and int(number) > 0):
+        given = request.query_params.get("page") or "1"  # empty is not given, as elsewhere
+        number = parse_whole_number(given) if len(given) < 7 else None
+        if not number:
             raise ValidationError({"page": "A page number: 1, 2, 3…"})
-        page = radar_page(selection.selection(), on=on, number=int(number), per_page=PER_PAGE)
+        page = radar_page(selection.selection(), on=on, number=number, per_page=PER_PAGE)
 
         def link(n):
             return request.build_absolute_uri(

@@ -8,6 +8,7 @@ from agreements.filters import RadarPageFilter
 from agreements.lists.paging import COUNT_LIMIT
 from agreements.models import Instrument
 from agreements.radar import radar_page
+from agreements.whole_numbers import parse_whole_number
 
 
 @require_safe
@@ -41,4 +42,5 @@ def radar(request):
 
 def _page_number(value) -> int:
     """?page=N; anything else is the first page (a number past the last is the last)."""
-    return int(value) if value and value.isdigit() and len(value) < 7 else 1
+    number = parse_whole_number(value) if value and len(value) < 7 else None
+    return number or 1
