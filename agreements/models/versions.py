@@ -16,26 +16,8 @@ has none.
 import pgtrigger
 from django.db import connection, models
 
-from agreements.models.audit_trail import relation_model
-from agreements.models.documents import Document
-from agreements.models.follow_ups import ActionUpdate, FollowUpAction
-from agreements.models.indicators import Indicator
-from agreements.models.instruments import (
-    Instrument,
-    InstrumentLink,
-    InstrumentParty,
-    PartyAction,
-    StatusChange,
-)
-from agreements.models.meetings import Meeting, MeetingSeries
-from agreements.models.pairs import (
-    FollowUpPair,
-    FollowUpPairCount,
-    InstrumentPair,
-    InstrumentPairCount,
-    MeetingPair,
-)
-from agreements.models.reference import Organization, Person, Sector, Source, State, Subject
+from agreements.models.audit_trail import AUDITED_MODELS, AUDITED_RELATIONS, relation_model
+from agreements.models.pairs import DERIVED_MODELS
 
 TRIGGER_NAME = "data_version"
 
@@ -124,46 +106,10 @@ def fold_ended() -> int:
         return cursor.fetchone()[0]
 
 
-for _model in [
-    State,
-    Organization,
-    Person,
-    Sector,
-    Source,
-    Subject,
-    Meeting,
-    MeetingSeries,
-    Instrument,
-    InstrumentParty,
-    PartyAction,
-    InstrumentLink,
-    StatusChange,
-    FollowUpAction,
-    ActionUpdate,
-    Indicator,
-    Document,
-    InstrumentPair,
-    InstrumentPairCount,
-    MeetingPair,
-    FollowUpPair,
-    FollowUpPairCount,
-]:
+# Every table the API reads: each one the audit trail records (models and many-to-many tables)
+# and the pair rows derived from them.
+for _model in [*AUDITED_MODELS, *DERIVED_MODELS]:
     versioned(_model)
 
-for _relation in [
-    Meeting.states,
-    Meeting.people,
-    Meeting.organizations,
-    Meeting.sectors,
-    Meeting.sources,
-    Instrument.sectors,
-    Instrument.subjects,
-    Instrument.sources,
-    PartyAction.sources,
-    StatusChange.sources,
-    FollowUpAction.sectors,
-    FollowUpAction.sources,
-    ActionUpdate.sources,
-    Indicator.sources,
-]:
+for _relation in AUDITED_RELATIONS:
     versioned(relation_model(_relation))

@@ -17,7 +17,7 @@ from agreements.models import (
     Person,
     today,
 )
-from agreements.register.cells import CellReader, Kind, split_list
+from agreements.register.cells import CellReader, split_list
 from agreements.register.meetings import find_by_title_and_date
 from agreements.register.records import Layout, Link, Record, constraint_problems
 
@@ -180,17 +180,6 @@ class FollowUps(Layout):
 
 
 LAYOUT = FollowUps()
-KIND = Kind(
-    name="follow-ups",
-    model=FollowUpAction,
-    columns=COLUMNS,
-    required=REQUIRED,
-    reader=Reader,
-    find_existing=LAYOUT.find_existing,
-    record_of=LAYOUT.record_of,
-    writer=LAYOUT.writer,
-    queryset=LAYOUT.queryset,
-    export_row=lambda action: LAYOUT.export_row(action, COLUMNS),
-    forget=LAYOUT.forget,
-    resolve=LAYOUT.resolve,
+KIND = LAYOUT.kind(
+    name="follow-ups", model=FollowUpAction, columns=COLUMNS, required=REQUIRED, reader=Reader
 )

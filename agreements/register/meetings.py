@@ -7,7 +7,7 @@ import datetime
 import re
 
 from agreements.models import Instrument, Meeting, Organization, Person
-from agreements.register.cells import CellReader, Kind, did_you_mean, reference_of, split_list
+from agreements.register.cells import CellReader, did_you_mean, reference_of, split_list
 from agreements.register.records import Layout, Link, Record, constraint_problems
 
 COLUMNS = [
@@ -110,17 +110,6 @@ def find_by_title_and_date(names: set[str]) -> dict:
 
 
 LAYOUT = Meetings()
-KIND = Kind(
-    name="meetings",
-    model=Meeting,
-    columns=COLUMNS,
-    required=REQUIRED,
-    reader=Reader,
-    find_existing=LAYOUT.find_existing,
-    record_of=LAYOUT.record_of,
-    writer=LAYOUT.writer,
-    queryset=LAYOUT.queryset,
-    export_row=lambda meeting: LAYOUT.export_row(meeting, COLUMNS),
-    forget=LAYOUT.forget,
-    resolve=LAYOUT.resolve,
+KIND = LAYOUT.kind(
+    name="meetings", model=Meeting, columns=COLUMNS, required=REQUIRED, reader=Reader
 )

@@ -2,7 +2,7 @@
 it acts for, and its kind. Two organizations of one state cannot share a name."""
 
 from agreements.models import Organization
-from agreements.register.cells import CellReader, Kind, Problem, reference_of
+from agreements.register.cells import CellReader, Problem, reference_of
 from agreements.register.records import Layout, Record
 
 COLUMNS = ["reference", "name", "state", "kind"]
@@ -56,17 +56,6 @@ class Organizations(Layout):
 
 
 LAYOUT = Organizations()
-KIND = Kind(
-    name="organizations",
-    model=Organization,
-    columns=COLUMNS,
-    required=REQUIRED,
-    reader=Reader,
-    find_existing=LAYOUT.find_existing,
-    record_of=LAYOUT.record_of,
-    writer=LAYOUT.writer,
-    queryset=LAYOUT.queryset,
-    export_row=lambda organization: LAYOUT.export_row(organization, COLUMNS),
-    forget=LAYOUT.forget,
-    resolve=LAYOUT.resolve,
+KIND = LAYOUT.kind(
+    name="organizations", model=Organization, columns=COLUMNS, required=REQUIRED, reader=Reader
 )

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from agreements.models import Organization, Person
-from agreements.register.cells import CellReader, Kind, did_you_mean, reference_of
+from agreements.register.cells import CellReader, did_you_mean, reference_of
 from agreements.register.records import Layout, Link, Record
 
 COLUMNS = ["reference", "name", "position", "organization", "email"]
@@ -65,17 +65,4 @@ class People(Layout):
 
 
 LAYOUT = People()
-KIND = Kind(
-    name="people",
-    model=Person,
-    columns=COLUMNS,
-    required=REQUIRED,
-    reader=Reader,
-    find_existing=LAYOUT.find_existing,
-    record_of=LAYOUT.record_of,
-    writer=LAYOUT.writer,
-    queryset=LAYOUT.queryset,
-    export_row=lambda person: LAYOUT.export_row(person, COLUMNS),
-    forget=LAYOUT.forget,
-    resolve=LAYOUT.resolve,
-)
+KIND = LAYOUT.kind(name="people", model=Person, columns=COLUMNS, required=REQUIRED, reader=Reader)

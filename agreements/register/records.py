@@ -16,7 +16,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from agreements.models import Sector, Source
-from agreements.register.cells import OWN_REFERENCE, Problem, forget_prefetched, reference_of
+from agreements.register.cells import (
+    OWN_REFERENCE,
+    Kind,
+    Problem,
+    forget_prefetched,
+    reference_of,
+)
 
 
 @dataclass
@@ -115,6 +121,23 @@ class Layout:
 
     def extra_cells(self, obj) -> dict:
         return {}
+
+    def kind(self, *, name: str, model, columns: list[str], required, reader) -> Kind:
+        """The register of this layout: its columns and reader, and this layout's ways."""
+        return Kind(
+            name=name,
+            model=model,
+            columns=columns,
+            required=required,
+            reader=reader,
+            find_existing=self.find_existing,
+            record_of=self.record_of,
+            writer=self.writer,
+            queryset=self.queryset,
+            export_row=lambda obj: self.export_row(obj, columns),
+            forget=self.forget,
+            resolve=self.resolve,
+        )
 
     # --- Resolving references to other kinds ---
 
