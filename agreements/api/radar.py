@@ -90,7 +90,11 @@ class RadarViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.Generic
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("page", int, description="A page of 50 (default: the first).")
+            OpenApiParameter(
+                "page",
+                {"type": "integer", "minimum": 1},
+                description="A page of 50 (default: the first).",
+            )
         ],
         responses=inline_serializer(
             "Radar",
