@@ -92,8 +92,8 @@ class RadarViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.Generic
         parameters=[
             OpenApiParameter(
                 "page",
-                {"type": "integer", "minimum": 1},
-                description="A page of 50 (default: the first).",
+                {"type": "integer", "minimum": 1, "maximum": 999_999},
+                description="A page of 50 (default: the first; past the last, the last).",
             )
         ],
         responses=inline_serializer(
