@@ -8,7 +8,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from agreements.models import Sector, State, today
+from agreements.models import Sector, Source, State, today
 from agreements.models.dates import LATEST_DATE
 
 LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
@@ -242,6 +242,20 @@ class Kind:
     @property
     def plural(self) -> str:
         return str(self.model._meta.verbose_name_plural)
+
+
+def sources_named(keys, known: dict) -> list[Source]:
+    """The sources a register names by their URL or their title; one not yet known is added.
+    `known` (key -> Source) is the importer's memory of the keys it has already met."""
+    found = []
+    for key in keys:
+        if key not in known:
+            is_url = key.startswith(("http://", "https://"))
+            lookup = {"url": key} if is_url else {"title": key, "url": ""}
+            source = Source.objects.filter(**lookup).order_by("pk").first()
+            known[key] = source or Source.objects.create(**{**lookup, "title": key[:300]})
+        found.append(known[key])
+    return found
 
 
 def forget_prefetched(obj, *attributes: str) -> None:

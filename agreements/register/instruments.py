@@ -18,6 +18,7 @@ from agreements.register.cells import (
     Kind,
     forget_prefetched,
     reference_of,
+    sources_named,
     split_list,
 )
 
@@ -362,7 +363,7 @@ class Writer:
                     "fields": {**record.fields, "reference": record.reference},
                     "parties": [self.states[code] for code in record.parties],
                     "sectors": [self.sectors[slug] for slug in record.sectors],
-                    "sources": self._sources(record.sources),
+                    "sources": sources_named(record.sources, self.sources),
                     "steps": _steps(record),
                 }
                 for record in records
@@ -386,7 +387,7 @@ class Writer:
         if current.sectors != record.sectors:
             instrument.sectors.set([self.sectors[slug] for slug in record.sectors])
         if current.sources != record.sources:
-            instrument.sources.set(self._sources(record.sources))
+            instrument.sources.set(sources_named(record.sources, self.sources))
         if current.history != record.history:
             services.instrument_rewrite_history(
                 instrument=instrument,
@@ -395,20 +396,6 @@ class Writer:
                 user=self.user,
                 note=self.note,
             )
-
-    def _sources(self, keys) -> list[Source]:
-        """A source named by its URL or its title; one not yet known is added."""
-        found = []
-        for key in keys:
-            if key not in self.sources:
-                is_url = key.startswith(("http://", "https://"))
-                lookup = {"url": key} if is_url else {"title": key, "url": ""}
-                source = Source.objects.filter(**lookup).order_by("pk").first()
-                self.sources[key] = source or Source.objects.create(
-                    **{**lookup, "title": key[:300]}
-                )
-            found.append(self.sources[key])
-        return found
 
 
 def _steps(record: Record) -> list[tuple]:

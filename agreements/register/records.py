@@ -22,6 +22,7 @@ from agreements.register.cells import (
     Problem,
     forget_prefetched,
     reference_of,
+    sources_named,
 )
 
 
@@ -295,22 +296,8 @@ class Writer:
         if column == "sectors":
             return [self.sectors[slug] for slug in names]
         if column == "sources":
-            return [source.pk for source in self.sources_named(names)]
+            return [source.pk for source in sources_named(names, self.sources)]
         return list(names)  # states, by their codes
-
-    def sources_named(self, keys) -> list[Source]:
-        """A source named by its URL or its title; one not yet known is added."""
-        found = []
-        for key in keys:
-            if key not in self.sources:
-                is_url = key.startswith(("http://", "https://"))
-                lookup = {"url": key} if is_url else {"title": key, "url": ""}
-                source = Source.objects.filter(**lookup).order_by("pk").first()
-                self.sources[key] = source or Source.objects.create(
-                    **{**lookup, "title": key[:300]}
-                )
-            found.append(self.sources[key])
-        return found
 
 
 def _key(item) -> str:
