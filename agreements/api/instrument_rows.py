@@ -21,7 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from agreements.models import Instrument, PartyAction, State, data_version
-from agreements.models.entry_into_force import project_terms
+from agreements.models.entry_into_force import RULE_FIELDS, project_terms
 
 COLUMNS = [
     "id",
@@ -35,10 +35,7 @@ COLUMNS = [
     "signed_on",
     "signature_place",
     "in_force_on",
-    "entry_into_force_rule",
-    "entry_into_force_days",
-    "entry_into_force_months",
-    "entry_into_force_date",
+    *RULE_FIELDS,
     "duration_years",
     "renews_tacitly",
     "notice_months",

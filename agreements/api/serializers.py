@@ -28,6 +28,7 @@ from agreements.models import (
     Subject,
     today,
 )
+from agreements.models.entry_into_force import RULE_TERMS
 from agreements.series import series_state, series_with_rounds
 
 
@@ -185,7 +186,7 @@ class EntryIntoForceRuleSerializer(JSONTypes, serializers.Serializer):
     def to_internal_value(self, data):
         # A rule given is the whole rule: what it does not name is cleared.
         values = super().to_internal_value(data)
-        for name in ("entry_into_force_days", "entry_into_force_months", "entry_into_force_date"):
+        for name in RULE_TERMS:
             values.setdefault(name, None)
         return values
 

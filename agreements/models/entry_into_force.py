@@ -29,6 +29,10 @@ class EntryIntoForceRule(models.TextChoices):
 
 Rule = EntryIntoForceRule
 
+# An instrument's fields that state its rule: the rule, and what it counts (one of them at most).
+RULE_TERMS = ("entry_into_force_days", "entry_into_force_months", "entry_into_force_date")
+RULE_FIELDS = ("entry_into_force_rule", *RULE_TERMS)
+
 
 @dataclass(frozen=True)
 class MissingStep:

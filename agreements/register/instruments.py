@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 
 from agreements import services
 from agreements.models import Instrument, Sector, Source, State, StatusChange
+from agreements.models.entry_into_force import RULE_FIELDS
 from agreements.register.cells import (
     OWN_REFERENCE,
     CellReader,
@@ -49,10 +50,7 @@ COLUMNS = [
     *DATE_COLUMNS.values(),
     "termination_type",
     "signature_place",
-    "entry_into_force_rule",
-    "entry_into_force_days",
-    "entry_into_force_months",
-    "entry_into_force_date",
+    *RULE_FIELDS,
     "duration_years",
     "renews_tacitly",
     "sectors",
@@ -69,10 +67,7 @@ PLAIN_FIELDS = [
     "is_binding",
     "level",
     "signature_place",
-    "entry_into_force_rule",
-    "entry_into_force_days",
-    "entry_into_force_months",
-    "entry_into_force_date",
+    *RULE_FIELDS,
     "duration_years",
     "renews_tacitly",
     "notes",
