@@ -25,6 +25,7 @@ from agreements.models.reference import (
     Source,
     State,
     ordered_pair,
+    unique_reference,
 )
 
 
@@ -181,12 +182,7 @@ class FollowUpAction(models.Model):
         ordering = [F("due_on").asc(nulls_last=True), "title", "id"]
         verbose_name = "follow-up action"
         constraints = [
-            models.UniqueConstraint(
-                fields=["reference"],
-                condition=~Q(reference=""),
-                name="%(app_label)s_%(class)s_unique_reference",
-                violation_error_message="Another follow-up already has this reference.",
-            ),
+            unique_reference("follow-up"),
             models.CheckConstraint(
                 condition=Q(origin_meeting__isnull=False) | Q(origin_instrument__isnull=False),
                 name="%(app_label)s_%(class)s_has_origin",

@@ -29,6 +29,7 @@ from agreements.models.reference import (
     State,
     Subject,
     ordered_pair,
+    unique_reference,
 )
 
 
@@ -241,12 +242,7 @@ class Instrument(models.Model):
             *ordering_indexes("instr", INSTRUMENT_ORDERINGS),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["reference"],
-                condition=~Q(reference=""),
-                name="%(app_label)s_%(class)s_unique_reference",
-                violation_error_message="Another instrument already has this reference.",
-            ),
+            unique_reference("instrument"),
             models.CheckConstraint(
                 condition=Q(in_force_on__isnull=True)
                 | Q(signed_on__isnull=True)

@@ -7,7 +7,15 @@ from django.db.models import F, Func, Q, Value
 
 from agreements.models.dates import validate_not_too_late
 from agreements.models.orderings import MEETING_ORDERINGS, ordering_indexes
-from agreements.models.reference import Organization, Person, Sector, Source, State, ordered_pair
+from agreements.models.reference import (
+    Organization,
+    Person,
+    Sector,
+    Source,
+    State,
+    ordered_pair,
+    unique_reference,
+)
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -112,12 +120,7 @@ class Meeting(models.Model):
             *ordering_indexes("meeting", MEETING_ORDERINGS),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["reference"],
-                condition=~Q(reference=""),
-                name="%(app_label)s_%(class)s_unique_reference",
-                violation_error_message="Another meeting already has this reference.",
-            ),
+            unique_reference("meeting"),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="%(app_label)s_%(class)s_ends_after_start",

@@ -8,6 +8,17 @@ from django.db.models import Q
 from agreements.models.dates import validate_not_too_late
 
 
+def unique_reference(noun: str) -> models.UniqueConstraint:
+    """A record's own register reference is unique among its kind when it is given (blank is
+    none); `noun` names the kind in the message ("Another meeting already has this reference.")."""
+    return models.UniqueConstraint(
+        fields=["reference"],
+        condition=~Q(reference=""),
+        name="%(app_label)s_%(class)s_unique_reference",
+        violation_error_message=f"Another {noun} already has this reference.",
+    )
+
+
 def ordered_pair(code_a: str, code_b: str) -> tuple[str, str]:
     """A pair of state codes as the pair rows store it, in either order given: ("IL", "KZ")."""
     first, second = sorted((code_a.upper(), code_b.upper()))
@@ -76,12 +87,7 @@ class Organization(models.Model):
     class Meta:
         ordering = ["state__name", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["reference"],
-                condition=~Q(reference=""),
-                name="%(app_label)s_%(class)s_unique_reference",
-                violation_error_message="Another organization already has this reference.",
-            ),
+            unique_reference("organization"),
             models.UniqueConstraint(
                 fields=["state", "name"],
                 name="%(app_label)s_%(class)s_unique_name_per_state",
@@ -115,12 +121,7 @@ class Person(models.Model):
         ordering = ["name", "id"]
         verbose_name_plural = "people"
         constraints = [
-            models.UniqueConstraint(
-                fields=["reference"],
-                condition=~Q(reference=""),
-                name="%(app_label)s_%(class)s_unique_reference",
-                violation_error_message="Another person already has this reference.",
-            ),
+            unique_reference("person"),
         ]
 
     def __str__(self):
