@@ -314,12 +314,7 @@ class InstrumentSerializer(CleanModelSerializer):
             data = {key: value for key, value in data.items() if key != "entry_into_force_rule"}
         values = super().to_internal_value(data)
         if clears_rule:
-            values.update(
-                entry_into_force_rule="",
-                entry_into_force_days=None,
-                entry_into_force_months=None,
-                entry_into_force_date=None,
-            )
+            values.update(entry_into_force_rule="", **dict.fromkeys(RULE_TERMS))
         return values
 
     def create(self, validated_data):
