@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.test import Client
 from knox.models import AuthToken
 from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
 
 from agreements.api.conditional import recent
 from tests.factories import UserFactory
@@ -95,3 +96,14 @@ def api_as(user_with_role, fast_token_hashing):
         return client
 
     return make
+
+
+@pytest.fixture
+def rates(monkeypatch):
+    """Lower throttle rates for one test (DRF reads them once, into the throttle class)."""
+
+    def lower(**changed):
+        current = SimpleRateThrottle.THROTTLE_RATES
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**current, **changed})
+
+    return lower

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from knox.models import AuthToken
-from rest_framework.throttling import SimpleRateThrottle
 
 from tests.factories import UserFactory
 
@@ -115,17 +114,6 @@ def test_a_sane_incoming_request_id_is_kept_and_a_strange_one_replaced(client):
 
     assert kept["X-Request-ID"] == "lb-7f3a.1"
     assert replaced["X-Request-ID"] != "<script>"
-
-
-@pytest.fixture
-def rates(monkeypatch):
-    """Lower throttle rates for one test (DRF reads them once, into the throttle class)."""
-
-    def lower(**changed):
-        current = SimpleRateThrottle.THROTTLE_RATES
-        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**current, **changed})
-
-    return lower
 
 
 @pytest.mark.django_db

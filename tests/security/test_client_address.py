@@ -5,7 +5,6 @@ entry the outermost trusted proxy appended counts."""
 import pytest
 from axes.helpers import get_client_ip_address
 from django.test import Client, RequestFactory
-from rest_framework.throttling import SimpleRateThrottle
 
 from agreements.api.throttles import AnonRateThrottle, FailedTokenThrottle, UserRateThrottle
 from bilateral.client_address import client_address
@@ -33,15 +32,6 @@ def test_client_address_trusts_only_the_proxies_entries(settings, proxies, forwa
     request = RequestFactory().get("/", REMOTE_ADDR=GUESSER, **headers)
 
     assert client_address(request) == address
-
-
-@pytest.fixture
-def rates(monkeypatch):
-    def lower(**changed):
-        current = SimpleRateThrottle.THROTTLE_RATES
-        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**current, **changed})
-
-    return lower
 
 
 @pytest.mark.django_db
