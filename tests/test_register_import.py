@@ -15,8 +15,8 @@ from agreements.models import Instrument, StatusChange
 from agreements.register.export import register_rows, register_xlsx
 from agreements.register.files import FileRefused
 from agreements.register.instruments import COLUMNS
-from agreements.register.run import import_register
 from tests.factories import make_instrument
+from tests.register_files import run, write
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +27,6 @@ GOOD = [
     "2024-06-01,,Visa-free travel",
     'MFA-2,Memorandum on water,memorandum,"KZ; IL",,2025-02-01,,,,',
 ]
-
-
-def write(tmp_path, lines, name="register.csv"):
-    path = tmp_path / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def run(path, *, dry_run=False, **kwargs):
-    return import_register(path, filename=path.name, dry_run=dry_run, **kwargs)
 
 
 def history(reference):

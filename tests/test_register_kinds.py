@@ -22,8 +22,8 @@ from agreements.models import (
 from agreements.register.export import register_csv_lines, register_xlsx
 from agreements.register.files import FileRefused
 from agreements.register.kinds import KINDS
-from agreements.register.run import import_register
 from tests.factories import make_instrument
+from tests.register_files import run, write
 
 pytestmark = pytest.mark.django_db
 
@@ -52,16 +52,6 @@ FOLLOW_UPS = [
     "F-2,Exchange draft texts,Political consultations (2026-01-27),,2026-01-27,,,,,,",
     "F-3,Report on the visa agreement,,MFA-1,2026-01-28,,,,IL,,",
 ]
-
-
-def write(tmp_path, lines, name="register.csv"):
-    path = tmp_path / name
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def run(path, *, dry_run=False, **kwargs):
-    return import_register(path, filename=path.name, dry_run=dry_run, **kwargs)
 
 
 def problems(outcome):
