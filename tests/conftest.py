@@ -107,3 +107,13 @@ def rates(monkeypatch):
         monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {**current, **changed})
 
     return lower
+
+
+@pytest.fixture
+def token_guesser(api_as, rates):
+    """An API client sending a wrong token, with the wrong-token throttle lowered to three an
+    hour: the fourth wrong token from one address is refused."""
+    rates(failed_token="3/hour")
+    guesser = api_as(None)
+    guesser.credentials(HTTP_AUTHORIZATION="Token " + "0" * 64)
+    return guesser

@@ -35,13 +35,9 @@ def test_client_address_trusts_only_the_proxies_entries(settings, proxies, forwa
 
 
 @pytest.mark.django_db
-def test_wrong_tokens_with_a_new_forwarded_address_each_are_still_throttled(api_as, rates):
-    rates(failed_token="3/hour")
-    guesser = api_as(None)
-    guesser.credentials(HTTP_AUTHORIZATION="Token " + "0" * 64)
-
+def test_wrong_tokens_with_a_new_forwarded_address_each_are_still_throttled(token_guesser):
     statuses = [
-        guesser.get(
+        token_guesser.get(
             "/api/v1/states/", REMOTE_ADDR=GUESSER, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}"
         ).status_code
         for n in range(4)
@@ -51,12 +47,9 @@ def test_wrong_tokens_with_a_new_forwarded_address_each_are_still_throttled(api_
 
 
 @pytest.mark.django_db
-def test_wrong_tokens_sent_as_another_address_do_not_lock_that_address_out(api_as, rates):
-    rates(failed_token="3/hour")
-    guesser = api_as(None)
-    guesser.credentials(HTTP_AUTHORIZATION="Token " + "0" * 64)
+def test_wrong_tokens_sent_as_another_address_do_not_lock_that_address_out(api_as, token_guesser):
     for _ in range(4):
-        guesser.get("/api/v1/states/", REMOTE_ADDR=GUESSER, HTTP_X_FORWARDED_FOR=VICTIM)
+        token_guesser.get("/api/v1/states/", REMOTE_ADDR=GUESSER, HTTP_X_FORWARDED_FOR=VICTIM)
 
     victim = api_as("consumer").get("/api/v1/states/", REMOTE_ADDR=VICTIM)
 
@@ -64,14 +57,13 @@ def test_wrong_tokens_sent_as_another_address_do_not_lock_that_address_out(api_a
 
 
 @pytest.mark.django_db
-def test_behind_a_trusted_proxy_each_client_has_its_own_wrong_token_count(api_as, rates, settings):
+def test_behind_a_trusted_proxy_each_client_has_its_own_wrong_token_count(
+    api_as, token_guesser, settings
+):
     settings.TRUSTED_PROXY_COUNT = 1
-    rates(failed_token="3/hour")
-    guesser = api_as(None)
-    guesser.credentials(HTTP_AUTHORIZATION="Token " + "0" * 64)
     # The guesser writes a new address of its own each time; the proxy appends the real one.
     guesses = [
-        guesser.get(
+        token_guesser.get(
             "/api/v1/states/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, {GUESSER}"
         ).status_code
         for n in range(4)
