@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from agreements.models import Instrument, today
 from agreements.services import instrument_transition, party_action_record
+from tests.browser.login import submit_login
 from tests.factories import UserFactory, make_instrument
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -41,10 +42,7 @@ def air_services():
 
 
 def log_in(page, url, username):
-    page.goto(url)
-    page.fill("#id_username", username)
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
+    submit_login(page, url, username)
     page.wait_for_load_state("load")
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.login import submit_login
 from tests.factories import UserFactory
 
 SEED = (Path(__file__).parent.parent / "intake" / "seed-astana-2026-01.txt").read_text()
@@ -19,10 +20,7 @@ def analyst_page(watched_page, live_server):
     failed asset)."""
     UserFactory(username="ana", role="analyst", password="a-long-test-password")
     page = watched_page(width=1280, height=900)
-    page.goto(f"{live_server.url}/intake/")
-    page.fill("#id_username", "ana")
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
+    submit_login(page, f"{live_server.url}/intake/", "ana")
     page.wait_for_selector("h1")
     return page
 

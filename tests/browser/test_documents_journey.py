@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from agreements.models import Instrument
+from tests.browser.login import submit_login
 from tests.document_files import pdf_with_text
 from tests.factories import UserFactory
 
@@ -62,10 +63,7 @@ def test_analyst_imports_a_register_attaches_its_text_and_finds_it(
 ):
     UserFactory(username="ana", role="analyst", password="a-long-test-password")
     page = watched_page(width=1280, height=900)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "ana")
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
+    submit_login(page, f"{live_server.url}/admin/login/", "ana")
     page.wait_for_selector("#site-name")
 
     # The register, with a misspelt state in its second row.

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from agreements import services
 from agreements.demo import load_demo
 from agreements.models import FollowUpAction, Instrument, InstrumentLink, Subject
+from tests.browser.login import submit_login
 from tests.factories import UserFactory, make_instrument
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -79,10 +80,7 @@ def log_in(watched_page, live_server, world):
 
     def log_in(username, path, viewport=DESKTOP):
         page = watched_page(**viewport)
-        page.goto(f"{live_server.url}{path}")
-        page.fill("#id_username", username)
-        page.fill("#id_password", "a-long-test-password")
-        page.click("input[type=submit]")
+        submit_login(page, f"{live_server.url}{path}", username)
         page.wait_for_load_state("load")
         return page
 

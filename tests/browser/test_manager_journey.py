@@ -6,6 +6,7 @@ import pytest
 
 from agreements.demo import load_demo
 from agreements.models import FollowUpAction, Meeting, today
+from tests.browser.login import submit_login
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -27,10 +28,7 @@ def world():
 @pytest.fixture
 def page(browser, live_server, world):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/")
-    page.fill("#id_username", "maya")
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
+    submit_login(page, f"{live_server.url}/", "maya")
     page.wait_for_selector("h1")
     return page
 
@@ -72,10 +70,7 @@ def test_manager_filters_the_board_to_overdue_items(page, live_server):
 
 def test_manager_reads_the_board_on_a_phone(browser, live_server, world):
     phone = browser.new_page(viewport={"width": 390, "height": 844})
-    phone.goto(f"{live_server.url}/follow-ups/")
-    phone.fill("#id_username", "maya")
-    phone.fill("#id_password", "a-long-test-password")
-    phone.click("input[type=submit]")
+    submit_login(phone, f"{live_server.url}/follow-ups/", "maya")
     # The board's rows exist before its stylesheet has loaded: wait for the page's "load".
     phone.wait_for_url("**/follow-ups/")
     phone.wait_for_load_state("load")
@@ -89,10 +84,7 @@ def test_manager_sees_what_needs_them_and_acts_on_it(watched_page, live_server, 
     """Home flags KZ-IL for its stale and unassigned promises; the manager opens one, moves it
     to in progress, and the home page's line changes."""
     page = watched_page()
-    page.goto(f"{live_server.url}/")
-    page.fill("#id_username", "maya")
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
+    submit_login(page, f"{live_server.url}/", "maya")
     page.wait_for_load_state("load")
 
     line = page.locator("li.relation", has_text="Israel–Kazakhstan")

@@ -4,6 +4,7 @@ and imports again. Any console error or failed request fails the test."""
 import pytest
 
 from agreements.models import Instrument
+from tests.browser.login import submit_login
 from tests.factories import UserFactory
 
 REGISTER = [
@@ -22,10 +23,7 @@ def analyst_page(watched_page, live_server):
     asset)."""
     UserFactory(username="ana", role="analyst", password="a-long-test-password")
     page = watched_page(width=1280, height=900)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "ana")
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
+    submit_login(page, f"{live_server.url}/admin/login/", "ana")
     page.wait_for_selector("#site-name")
     return page
 
