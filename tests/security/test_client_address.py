@@ -98,16 +98,17 @@ def wrong_logins(client, **meta):
     return [client.post("/admin/login/", attempt, **meta).status_code for _ in range(5)]
 
 
+def right_login(**meta):
+    attempt = {"username": "ana", "password": "correct-horse-battery"}
+    return Client().post("/admin/login/", attempt, **meta)
+
+
 @pytest.mark.django_db
 def test_wrong_passwords_sent_as_another_address_do_not_lock_that_address_out():
     UserFactory(username="ana", role="analyst")
     guesses = wrong_logins(Client(), REMOTE_ADDR=GUESSER, HTTP_X_FORWARDED_FOR=VICTIM)
 
-    right = Client().post(
-        "/admin/login/",
-        {"username": "ana", "password": "correct-horse-battery"},
-        REMOTE_ADDR=VICTIM,
-    )
+    right = right_login(REMOTE_ADDR=VICTIM)
 
     assert (guesses[-1], right.status_code) == (429, 302)
 
@@ -118,11 +119,6 @@ def test_behind_a_trusted_proxy_the_lockout_is_per_client_not_per_proxy(settings
     UserFactory(username="ana", role="analyst")
     guesses = wrong_logins(Client(), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=GUESSER)
 
-    right = Client().post(
-        "/admin/login/",
-        {"username": "ana", "password": "correct-horse-battery"},
-        REMOTE_ADDR=PROXY,
-        HTTP_X_FORWARDED_FOR=VICTIM,
-    )
+    right = right_login(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=VICTIM)
 
     assert (guesses[-1], right.status_code) == (429, 302)
