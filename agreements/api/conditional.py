@@ -5,7 +5,8 @@ PostgreSQL on every write to any table the API reads), the request's path and qu
 format, the reader's permissions (their role), today's date (overdue, stale and projected dates
 depend on it) and the code that computes it. The first read of a key computes the answer as
 before and keeps its rendered bytes and its ETag in the shared cache (`bilateral/cache.py`) for
-KEEP_SECONDS, and a copy in the process's `recent` answers; every later read of the same key,
+KEEP_SECONDS when that is a cache server (CACHE_URL), and a copy in the process's `recent`
+answers; every later read of the same key,
 in any process, costs authentication, throttling, one version read and at most one cache read:
 `If-None-Match` with that ETag answers 304, anything else the kept bytes. A write moves the
 version, so the next read has a new key: an answer is never served for data older than the
@@ -25,7 +26,8 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -102,6 +104,13 @@ def _code_version() -> str:
 CODE_VERSION = SimpleLazyObject(_code_version)
 
 
+def _kept_in_shared_cache() -> bool:
+    """Rendered answers go to the shared cache only when it is a cache server (CACHE_URL). Kept
+    in a table of the same database, an answer costs more queries to read and write than to
+    compute (docs/performance.md), so each process keeps only its own recent answers."""
+    return not isinstance(caches["default"], DatabaseCache)
+
+
 class ConditionalListMixin:
     """For list views: the list answered from the shared cache while the data version stands,
     304 for a current If-None-Match."""
@@ -141,7 +150,7 @@ class ConditionalListMixin:
             return None
         key = self.answer_key(request)
         kept = None if key is None else recent.get(key)
-        if key is not None and kept is None:
+        if key is not None and kept is None and _kept_in_shared_cache():
             kept = cache.get(key)
             if kept is not None:
                 recent.put(key, kept)
@@ -164,7 +173,8 @@ class ConditionalListMixin:
             etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         if key is not None:
             kept = (etag, response.content, response["Content-Type"])
-            cache.set(key, kept, KEEP_SECONDS)
+            if _kept_in_shared_cache():
+                cache.set(key, kept, KEEP_SECONDS)
             recent.put(key, kept)
         return _conditional(request, response, etag)
 
