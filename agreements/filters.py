@@ -125,7 +125,16 @@ class StateChoiceFilter(filters.ModelChoiceFilter):
         super().__init__(queryset=State.objects.all(), **kwargs)
 
 
-class OrganizationFilter(FilterSet):
+class ByReference(FilterSet):
+    """`reference=…`: the record a ministry's own register names (exact), for a consumer who
+    keeps the register's references and looks a record up by one."""
+
+    reference = filters.CharFilter(
+        help_text="The reference in the ministry's own register, exactly as recorded."
+    )
+
+
+class OrganizationFilter(ByReference):
     state = StateChoiceFilter(field_name="state")
 
     class Meta:
@@ -144,7 +153,7 @@ class IdFilter(filters.NumberFilter):
         super().__init__(min_value=1, max_value=2**63 - 1, **kwargs)
 
 
-class PersonFilter(FilterSet):
+class PersonFilter(ByReference):
     organization = IdFilter(field_name="organization_id")
 
     class Meta:
@@ -163,7 +172,7 @@ class PairFilterSet(FilterSet):
         return queryset.for_pair(pair.first.code, pair.second.code)
 
 
-class InstrumentFilter(PairFilterSet):
+class InstrumentFilter(ByReference, PairFilterSet):
     status = filters.MultipleChoiceFilter(choices=Instrument.Status.choices, distinct=False)
     kind = filters.ChoiceFilter(choices=Instrument.Kind.choices)
     party = StateCodesFilter(
@@ -197,7 +206,7 @@ class InstrumentFilter(PairFilterSet):
         return full_text(queryset, ["title", "short_title", "notes"], value, "instrument")
 
 
-class MeetingFilter(PairFilterSet):
+class MeetingFilter(ByReference, PairFilterSet):
     kind = filters.ChoiceFilter(choices=Meeting.Kind.choices)
     status = filters.MultipleChoiceFilter(choices=Meeting.Status.choices, distinct=False)
     starts_after = filters.DateFilter(field_name="starts_on", lookup_expr="gte")
@@ -215,7 +224,7 @@ class MeetingFilter(PairFilterSet):
         return full_text(queryset, ["title", "summary", "place"], value, "meeting")
 
 
-class FollowUpActionFilter(PairFilterSet):
+class FollowUpActionFilter(ByReference, PairFilterSet):
     status = filters.MultipleChoiceFilter(choices=FollowUpAction.Status.choices, distinct=False)
     overdue = TrueFalseFilter(method="filter_overdue", label="Overdue")
     due_before = filters.DateFilter(field_name="due_on", lookup_expr="lte", label="Due by")

@@ -138,18 +138,25 @@ class SubjectSlugField(serializers.SlugRelatedField):
 class OrganizationSerializer(CleanModelSerializer):
     state = StateCodeField()
 
-    rules_beyond_schema = ("`name` is unique among the organizations of its `state`.",)
+    rules_beyond_schema = (
+        "`name` is unique among the organizations of its `state`.",
+        "`reference`, when given, is unique among organizations.",
+    )
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "state", "kind"]
-        validators = []  # the model's named constraint answers, in its words
+        fields = ["id", "reference", "name", "state", "kind"]
+        validators = []  # the model's named constraints answer, in their words
+        extra_kwargs = {"reference": {"validators": []}}
 
 
 class PersonSerializer(CleanModelSerializer):
+    rules_beyond_schema = ("`reference`, when given, is unique among people.",)
+
     class Meta:
         model = Person
-        fields = ["id", "name", "position", "organization", "email"]
+        fields = ["id", "reference", "name", "position", "organization", "email"]
+        extra_kwargs = {"reference": {"validators": []}}
 
 
 class SourceSerializer(CleanModelSerializer):
@@ -466,6 +473,7 @@ class MeetingSeriesSerializer(CleanModelSerializer):
 
 class MeetingSerializer(CleanModelSerializer):
     rules_beyond_schema = (
+        "`reference`, when given, is unique among meetings.",
         "A scheduled or held meeting has `starts_on`.",
         "`ends_on` only with `starts_on`, and not before it.",
     )
@@ -483,6 +491,7 @@ class MeetingSerializer(CleanModelSerializer):
         model = Meeting
         fields = [
             "id",
+            "reference",
             "title",
             "kind",
             "series",
@@ -503,10 +512,12 @@ class MeetingSerializer(CleanModelSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {"reference": {"validators": []}}  # the model's constraint answers
 
 
 class FollowUpActionSerializer(CleanModelSerializer):
     rules_beyond_schema = (
+        "`reference`, when given, is unique among follow-ups.",
         "`origin_meeting` or `origin_instrument`: where it was promised.",
         "`due_on`: not before `agreed_on`.",
     )
@@ -521,6 +532,7 @@ class FollowUpActionSerializer(CleanModelSerializer):
         model = FollowUpAction
         fields = [
             "id",
+            "reference",
             "title",
             "description",
             "responsible_state",
@@ -542,6 +554,7 @@ class FollowUpActionSerializer(CleanModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["status"]
+        extra_kwargs = {"reference": {"validators": []}}  # the model's constraint answers
 
 
 class ActionUpdateSerializer(JSONTypes, serializers.ModelSerializer):
