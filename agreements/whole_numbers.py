@@ -15,3 +15,9 @@ def parse_whole_number(text: str | None) -> int | None:
     if text is None or not ASCII_DIGITS.fullmatch(text):
         return None
     return int(text)
+
+
+def page_number(text: str | None) -> int | None:
+    """`?page=N` as a number, or None when it is not one: at most six digits (no list pages past
+    its count's cap of 10,000 items, so a longer number is a mistake, not a page)."""
+    return parse_whole_number(text) if text and len(text) < 7 else None

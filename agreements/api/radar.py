@@ -12,7 +12,7 @@ from agreements.filters import RadarFilter
 from agreements.lists.paging import COUNT_LIMIT
 from agreements.models import Instrument, today
 from agreements.radar import PER_PAGE, RadarItem, Rule, radar_page
-from agreements.whole_numbers import parse_whole_number
+from agreements.whole_numbers import page_number
 
 
 class MayReadInstruments(BasePermission):
@@ -132,7 +132,7 @@ class RadarViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.Generic
         if not selection.is_valid():
             raise ValidationError(selection.errors)
         given = request.query_params.get("page") or "1"  # empty is not given, as elsewhere
-        number = parse_whole_number(given) if len(given) < 7 else None
+        number = page_number(given)
         if not number:
             raise ValidationError({"page": "A page number: 1, 2, 3…"})
         page = radar_page(selection.selection(), on=on, number=number, per_page=PER_PAGE)

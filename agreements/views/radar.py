@@ -8,7 +8,7 @@ from agreements.filters import RadarPageFilter
 from agreements.lists.paging import COUNT_LIMIT
 from agreements.models import Instrument
 from agreements.radar import radar_page
-from agreements.whole_numbers import parse_whole_number
+from agreements.whole_numbers import page_number
 
 
 @require_safe
@@ -21,7 +21,9 @@ def radar(request):
     selection = RadarPageFilter(request.GET, queryset=Instrument.objects.all())
     page = None
     if selection.is_valid():
-        page = radar_page(selection.selection(), number=_page_number(request.GET.get("page")))
+        # Anything but a page number is the first page (a number past the last is the last).
+        number = page_number(request.GET.get("page")) or 1
+        page = radar_page(selection.selection(), number=number)
     query = request.GET.copy()
     query.pop("page", None)
     without_rule = query.copy()
@@ -38,9 +40,3 @@ def radar(request):
             "may_terminate": request.user.has_perm("agreements.add_statuschange"),
         },
     )
-
-
-def _page_number(value) -> int:
-    """?page=N; anything else is the first page (a number past the last is the last)."""
-    number = parse_whole_number(value) if value and len(value) < 7 else None
-    return number or 1
