@@ -12,12 +12,14 @@ admin.site.enable_nav_sidebar = False
 admin.site.site_url = "/"  # "View site": the managers' pages
 admin.site.empty_value_display = "—"  # as on the pages
 
+handler403 = views.permission_denied
 handler404 = views.page_not_found
 handler500 = views.server_error
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
     path("", include("agreements.urls")),
     path("api/v1/", include("agreements.api.urls")),

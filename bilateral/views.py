@@ -13,8 +13,9 @@ import threading
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -25,6 +26,10 @@ DATABASE_DOWN = (
     "the service resumes by itself when the database is back."
 )
 SERVER_ERROR = "Something went wrong on our side. Nothing was changed; the error has been logged."
+FORBIDDEN = (
+    "Your login's role may not open this page: analysts record and change, managers and "
+    "consumers read. If your work needs it, ask an administrator to change your role."
+)
 NOT_FOUND = (
     "There is no page at this address. It may have been mistyped, or what it showed was deleted."
 )
@@ -138,6 +143,18 @@ def error_response(request, *, status: int, title: str, message: str) -> HttpRes
         return JsonResponse({"detail": message}, status=status)
     html = loader.get_template("error.html").render({"title": title, "message": message})
     return HttpResponse(html, status=status)
+
+
+def permission_denied(request, exception):
+    """Django's handler403: our own page (JSON under /api/) saying why and what to do, instead
+    of a bare "403 Forbidden"."""
+    return error_response(request, status=403, title="Not for your role", message=FORBIDDEN)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (a JSON answer, a file): the
+    pages' own icon."""
+    return HttpResponsePermanentRedirect(static("agreements/favicon.svg"))
 
 
 def page_not_found(request, exception):

@@ -68,6 +68,23 @@ def test_an_unknown_page_is_friendly_and_leads_home(client, settings):
     assert ICON in page
 
 
+def test_a_page_not_for_the_role_says_why_and_leads_home(demo, client_as):
+    response = client_as("manager").get("/intake/")  # analysts record a report; managers read
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>Not for your role</h1>" in page
+    assert "ask an administrator to change your role" in page
+    assert '<a href="/">Go to the start page</a>' in page
+    assert ICON in page
+
+
+def test_the_icon_is_where_browsers_look_for_it_first(db, client):
+    response = client.get("/favicon.ico")  # asked for by pages that name none (a JSON answer)
+
+    assert (response.status_code, response["Location"]) == (301, "/static/agreements/favicon.svg")
+
+
 def test_a_server_error_is_friendly_and_leads_home(rf: RequestFactory):
     try:
         raise ZeroDivisionError
