@@ -481,3 +481,68 @@ def test_the_documented_templates_import_cleanly_in_order(settings, file_format)
 
         assert (outcome.kind, outcome.new, problems(outcome)) == (kind, 2, []), kind
     assert FollowUpAction.objects.get(reference="FUP-002").origin_meeting.reference == "MTG-001"
+
+
+SERIES_MEETINGS = [
+    "reference,title,kind,round_number,series,starts_on,states",
+    "M-11,Political consultations,political consultations,11,Political consultations KZ-IL,"
+    '2025-01-20,"KZ; IL"',
+    "M-12,Political consultations,political consultations,12,Political consultations KZ-IL,"
+    '2026-01-27,"KZ; IL"',
+]
+
+
+def consultations(*codes):
+    from agreements.models import MeetingSeries
+
+    return MeetingSeries.objects.create(
+        title="Political consultations KZ-IL",
+        kind=Meeting.Kind.POLITICAL_CONSULTATIONS,
+        state_a_id=codes[0],
+        state_b_id=codes[1],
+        interval_months=12,
+    )
+
+
+def test_a_meeting_is_a_round_of_the_series_its_register_names(tmp_path):
+    series = consultations("KZ", "IL")
+    consultations("KZ", "UZ")  # the same title between other states is another series
+
+    outcome = run(write(tmp_path, SERIES_MEETINGS))
+    again = run(write(tmp_path, SERIES_MEETINGS))
+    exported = "".join(register_csv_lines("meetings"))
+
+    assert (problems(outcome), outcome.new) == ([], 2)
+    assert list(series.rounds.order_by("round_number").values_list("reference", flat=True)) == [
+        "M-11",
+        "M-12",
+    ]
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 2)
+    assert exported.splitlines()[0].startswith("reference,title,kind,status,round_number,series,")
+    assert ",12,Political consultations KZ-IL,2026-01-27," in exported
+
+
+def test_a_series_the_register_names_is_not_invented(tmp_path):
+    consultations("KZ", "UZ")  # the title exists, but not between these two states
+
+    outcome = run(write(tmp_path, SERIES_MEETINGS))
+
+    assert problems(outcome) == [
+        f"row {row}, series: no meeting series called 'Political consultations KZ-IL' between IL "
+        "and KZ; add it in the admin (Meeting series, with its expected interval) first."
+        for row in (2, 3)
+    ]
+    assert Meeting.objects.count() == 0
+
+
+def test_a_misspelt_series_is_answered_with_the_one_it_means(tmp_path):
+    consultations("KZ", "IL")
+    line = SERIES_MEETINGS[1].replace("Political consultations KZ", "Politcal consultations KZ")
+
+    outcome = run(write(tmp_path, [SERIES_MEETINGS[0], line]))
+
+    assert problems(outcome) == [
+        "row 2, series: no meeting series called 'Politcal consultations KZ-IL' between IL and "
+        "KZ — did you mean Political consultations KZ-IL?"
+    ]
+    assert Meeting.objects.count() == 0

@@ -1,13 +1,21 @@
-"""The register of meetings: reference, title, kind, status, dates, place, host, the states
-that took part, the people and organizations present and the instruments signed there (by
-their references), sectors, sources and a summary. A meeting can also be named elsewhere by its
-title and start date: `Official visit to Astana (2026-01-27)`."""
+"""The register of meetings: reference, title, kind, status, round and meeting series (named by
+the series' title), dates, place, host, the states that took part, the people and organizations
+present and the instruments signed there (by their references), sectors, sources and a summary.
+A meeting can also be named elsewhere by its title and start date:
+`Official visit to Astana (2026-01-27)`."""
 
 import datetime
 import re
+from collections import defaultdict
 
-from agreements.models import Instrument, Meeting, Organization, Person
-from agreements.register.cells import CellReader, did_you_mean, reference_of, split_list
+from agreements.models import Instrument, Meeting, MeetingSeries, Organization, Person
+from agreements.register.cells import (
+    CellReader,
+    Problem,
+    did_you_mean,
+    reference_of,
+    split_list,
+)
 from agreements.register.records import Layout, Link, Record, constraint_problems
 
 COLUMNS = [
@@ -16,6 +24,7 @@ COLUMNS = [
     "kind",
     "status",
     "round_number",
+    "series",
     "starts_on",
     "ends_on",
     "place",
@@ -58,6 +67,7 @@ class Reader(CellReader):
             for column, message in constraint_problems(Meeting(**fields)):
                 self.problem(column, message)
         names = {
+            "series": (get["series"],) if get["series"] else (),
             "states": states,
             "sectors": self.sector_list(get["sectors"]),
             "sources": tuple(sorted(set(split_list(get["sources"])))),
@@ -77,6 +87,52 @@ class Meetings(Layout):
         "organizations": Link(Organization, m2m="organizations"),
         "instruments": Link(Instrument, reverse="instruments", reverse_field="meeting"),
     }
+    select = ["series"]
+
+    def record_of(self, obj) -> Record:
+        record = super().record_of(obj)
+        record.fields["series_id"] = obj.series_id
+        record.names["series"] = (obj.series.title,) if obj.series_id else ()
+        return record
+
+    def resolve(self, records: list[tuple[int, Record]]) -> list[Problem]:
+        return [*super().resolve(records), *self._resolve_series(records)]
+
+    def _resolve_series(self, records: list[tuple[int, Record]]) -> list[Problem]:
+        """A row's `series` is the title of a meeting series between two of its states (one
+        query for the chunk). A series is not created by an import: its expected interval,
+        which makes a round overdue, is the analyst's to say (in the admin), never guessed."""
+        titles = {title for _, record in records for title in record.names["series"]}
+        by_title = defaultdict(list)
+        for series in MeetingSeries.objects.filter(title__in=titles):
+            by_title[series.title].append(series)
+        problems = []
+        for number, record in records:
+            record.fields["series_id"] = None
+            if not record.names["series"]:
+                continue
+            [title] = record.names["series"]
+            states = set(record.names["states"])
+            found = [s for s in by_title[title] if {s.state_a_id, s.state_b_id} <= states]
+            if len(found) == 1:
+                record.fields["series_id"] = found[0].pk
+                continue
+            between = " and ".join(sorted(states))
+            if found:
+                message = (
+                    f"{len(found)} meeting series between {between} are called '{title}': "
+                    "rename one in the admin."
+                )
+            else:
+                known = MeetingSeries.objects.filter(
+                    state_a__in=states, state_b__in=states
+                ).values_list("title", flat=True)
+                message = f"no meeting series called '{title}' between {between}" + (
+                    did_you_mean(title, known, cutoff=0.5)
+                    or "; add it in the admin (Meeting series, with its expected interval) first."
+                )
+            problems.append(Problem(number, "series", message))
+        return problems
 
 
 def find_by_title_and_date(names: set[str]) -> dict:
