@@ -423,6 +423,30 @@ def test_stored_term_is_the_period_current_term_gives_for_the_day_it_was_worked_
                 )
 
 
+def test_the_migration_works_out_the_stored_terms_and_their_copies(db):
+    from importlib import import_module
+
+    from django.db import connection
+
+    migration = import_module("agreements.migrations.0032_radar_terms_stored")
+    the_edges_instruments()
+    blank = {column: None for column in ("term_starts_on", "term_ends_on", "term_matters_on")}
+    Instrument.objects.update(**blank)
+    InstrumentPair.objects.update(renews_tacitly=False, **blank)
+
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+
+    for instrument in Instrument.objects.all():
+        assert stored(instrument) == stored_term(instrument)(today()), instrument.title
+        pair = InstrumentPair.objects.get(instrument=instrument)
+        assert (pair.renews_tacitly, pair.term_starts_on, pair.term_ends_on) == (
+            instrument.renews_tacitly,
+            instrument.term_starts_on,
+            instrument.term_ends_on,
+        )
+
+
 def test_stored_term_follows_the_instrument_and_its_pair_rows(db):
     instrument = in_force(date(2020, 3, 1), duration_years=2, renews_tacitly=True)
     pair = InstrumentPair.objects.get(instrument=instrument)

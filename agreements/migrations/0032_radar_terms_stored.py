@@ -31,25 +31,6 @@ WHERE i.id = p.instrument_id AND (i.renews_tacitly OR i.term_ends_on IS NOT NULL
 ASSIGNED = "(f.responsible_state_id IS NOT NULL OR f.responsible_organization_id IS NOT NULL "
 ASSIGNED += "OR f.responsible_contact_id IS NOT NULL)"
 
-# The backfill runs between the audit triggers' removal and their return (below): a derived copy
-# of what the status history already says is not a change anybody made.
-BACKFILL = """
-UPDATE agreements_instrument i SET status_since = latest.happened_on
-FROM (
-    SELECT DISTINCT ON (instrument_id) instrument_id, happened_on
-    FROM agreements_statuschange
-    WHERE retracted_at IS NULL
-    ORDER BY instrument_id, happened_on DESC, id DESC
-) latest
-WHERE latest.instrument_id = i.id;
-UPDATE agreements_instrumentpair p SET status_since = i.status_since
-FROM agreements_instrument i
-WHERE i.id = p.instrument_id AND i.status_since IS NOT NULL;
-"""
-
-# Migration 0030's function that rewrites one instrument's pair rows, with status_since beside
-# status and signed_on (the trigger that copies the columns when they change is declared in
-# agreements/models/pairs.py; its change is the operation before this SQL's).
 PAIR_COPY = """
 CREATE OR REPLACE FUNCTION agreements_refresh_instrument_pairs(target bigint) RETURNS void AS $$
 BEGIN
