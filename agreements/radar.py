@@ -342,8 +342,9 @@ PAIR_COUNT_LIMIT = 99
 
 # Running with a term: its stored term (agreements/models/terms.py, which says when it holds).
 RUNNING_WITH_A_TERM = "{t}.status IN ('in_force', 'suspended') AND {t}.term_ends_on IS NOT NULL"
-# The stored period of a tacitly renewed instrument is the one running on `on`.
-HOLDS = "{t}.term_starts_on <= %(on)s AND {t}.term_ends_on > %(on)s"
+# The stored period of a tacitly renewed instrument is the one running on `on`. (`+ 0`: read in
+# the order of the ends, not from the index of the first days, which is for the rows below.)
+HOLDS = "{t}.term_starts_on + 0 <= %(on)s AND {t}.term_ends_on > %(on)s"
 # Listed from LOOK_AHEAD_MONTHS before the first date that matters; the end is then at most the
 # longest notice period later (an index range of the ends, however large the register).
 LOOKING_AHEAD = (
