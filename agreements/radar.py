@@ -330,8 +330,9 @@ def series_items(series, *, on: datetime.date) -> list[RadarItem]:
 # rules list through an index (migration 0030) and a page costs the same at a million
 # instruments as at ten thousand; `instrument_items` and `series_items` above then say why, for
 # the fifty items of a page. The tests hold the two to the same edges. `{t}` is the table the
-# condition reads: an instrument's pair rows carry its status and both dates, so the rules that
-# read only those run on a pair's own rows when a pair is chosen.
+# condition reads: an instrument's pair rows carry its status, both dates and its stored term
+# (agreements/models/terms.py), so the rules that read only those run on a pair's own rows when
+# a pair is chosen.
 
 PER_PAGE = 50
 # Each rule's items are counted only up to `paging.COUNT_LIMIT`, as the lists are
