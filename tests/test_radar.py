@@ -6,6 +6,7 @@ import pytest
 
 from agreements import radar, services
 from agreements.models import Instrument, InstrumentLink, InstrumentPair, roll_terms, today
+from agreements.models.pairs import refresh_all
 from agreements.models.terms import work_out_terms
 from agreements.radar import (
     Rule,
@@ -457,6 +458,14 @@ def test_stored_term_follows_the_instrument_and_its_pair_rows(db):
     assert (pair.renews_tacitly, pair.term_starts_on, pair.term_ends_on, pair.term_matters_on) == (
         False,
         date.min,
+        date(2022, 3, 1),
+        date(2021, 9, 1),
+    )
+    # Rebuilt from scratch (after a load with triggers off), the pair rows copy it too.
+    refresh_all()
+    pair = InstrumentPair.objects.get(instrument=instrument)
+    assert (pair.renews_tacitly, pair.term_ends_on, pair.term_matters_on) == (
+        False,
         date(2022, 3, 1),
         date(2021, 9, 1),
     )

@@ -97,6 +97,17 @@ DROP_0030 = """
 DROP INDEX agreements_instr_radar_term;
 DROP INDEX agreements_instr_radar_renews;
 """
+_RUNNING_WITH_A_TERM = (
+    "status IN ('in_force', 'suspended') AND duration_years IS NOT NULL "
+    "AND in_force_on IS NOT NULL"
+)
+UNDO_DROP_0030 = f"""
+CREATE INDEX agreements_instr_radar_term ON agreements_instrument
+    (((in_force_on + make_interval(months => 12 * duration_years))::date), id)
+    WHERE {_RUNNING_WITH_A_TERM} AND NOT renews_tacitly;
+CREATE INDEX agreements_instr_radar_renews ON agreements_instrument (id)
+    WHERE {_RUNNING_WITH_A_TERM} AND renews_tacitly;
+"""
 
 
 class Migration(migrations.Migration):
@@ -187,5 +198,5 @@ class Migration(migrations.Migration):
             trigger=pgtrigger.compiler.Trigger(name='pair_columns', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."renews_tacitly" IS DISTINCT FROM (NEW."renews_tacitly") OR OLD."signed_on" IS DISTINCT FROM (NEW."signed_on") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."status_since" IS DISTINCT FROM (NEW."status_since") OR OLD."term_ends_on" IS DISTINCT FROM (NEW."term_ends_on") OR OLD."term_matters_on" IS DISTINCT FROM (NEW."term_matters_on") OR OLD."term_starts_on" IS DISTINCT FROM (NEW."term_starts_on") OR OLD."title" IS DISTINCT FROM (NEW."title"))', func='UPDATE agreements_instrumentpair SET status = NEW.status, signed_on = NEW.signed_on, status_since = NEW.status_since, title = NEW.title, renews_tacitly = NEW.renews_tacitly, term_starts_on = NEW.term_starts_on, term_ends_on = NEW.term_ends_on, term_matters_on = NEW.term_matters_on WHERE instrument_id = NEW.id; RETURN NULL;', hash='1a411e1667daf1573427c716381a8e00006aa5fb', operation='UPDATE', pgid='pgtrigger_pair_columns_b2ac5', table='agreements_instrument', when='AFTER')),
         ),
         migrations.RunSQL(PAIR_COPY, migrations.RunSQL.noop),
-        migrations.RunSQL(DROP_0030, migrations.RunSQL.noop),
+        migrations.RunSQL(DROP_0030, UNDO_DROP_0030),
     ]
