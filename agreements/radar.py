@@ -29,6 +29,7 @@ from agreements.models import (
 )
 from agreements.models.entry_into_force import ordinal
 from agreements.models.pairs import InstrumentPair
+from agreements.models.terms import NOTICE, RENEWAL_END
 from agreements.series import series_state, series_with_rounds
 
 Status = Instrument.Status
@@ -329,8 +330,9 @@ def series_items(series, *, on: datetime.date) -> list[RadarItem]:
 # rules list through an index (migration 0030) and a page costs the same at a million
 # instruments as at ten thousand; `instrument_items` and `series_items` above then say why, for
 # the fifty items of a page. The tests hold the two to the same edges. `{t}` is the table the
-# condition reads: an instrument's pair rows carry its status and both dates, so the rules that
-# read only those run on a pair's own rows when a pair is chosen.
+# condition reads: an instrument's pair rows carry its status, both dates and its stored term
+# (agreements/models/terms.py), so the rules that read only those run on a pair's own rows when
+# a pair is chosen.
 
 PER_PAGE = 50
 # Each rule's items are counted only up to `paging.COUNT_LIMIT`, as the lists are
@@ -339,26 +341,18 @@ PER_PAGE = 50
 # The home page's and the digest's counts per pair stop sooner: "more than 99".
 PAIR_COUNT_LIMIT = 99
 
-# The end of a fixed term, as migration 0030 indexes it (the planner matches the expression).
-TERM_END = "({t}.in_force_on + make_interval(months => 12 * {t}.duration_years))::date"
-RUNNING_WITH_A_TERM = (
-    "{t}.status IN ('in_force', 'suspended') AND {t}.duration_years IS NOT NULL "
-    "AND {t}.in_force_on IS NOT NULL"
+# Running with a term: its stored term (agreements/models/terms.py, which says when it holds).
+RUNNING_WITH_A_TERM = "{t}.status IN ('in_force', 'suspended') AND {t}.term_ends_on IS NOT NULL"
+# The stored period of a tacitly renewed instrument is the one running on `on`. (`+ 0`: read in
+# the order of the ends, not from the index of the first days, which is for the rows below.)
+HOLDS = "{t}.term_starts_on + 0 <= %(on)s AND {t}.term_ends_on > %(on)s"
+# Listed from LOOK_AHEAD_MONTHS before the first date that matters; the end is then at most the
+# longest notice period later (an index range of the ends, however large the register).
+LOOKING_AHEAD = (
+    "{t}.term_matters_on <= %(look_ahead)s AND {t}.term_ends_on <= (%(look_ahead)s::date + "
+    "(SELECT make_interval(months => coalesce(max(n.notice_months), 0)) "
+    "FROM agreements_instrument n WHERE n.notice_months IS NOT NULL))::date"
 )
-# The end of the period of a tacitly renewed instrument running on `on` (`current_term`, which
-# the tests hold it to): K whole periods from the entry into force, the next boundary after
-# `on`; a renewal dated today has happened. age() counts whole years; from a 29 February it can
-# count one short (28 February is a year later for add_months, not for age), hence the CASE.
-_PERIODS = (
-    "greatest(1, extract(year FROM age(%(on)s, {t}.in_force_on))::integer / {t}.duration_years + 1)"
-)
-_AFTER = "({t}.in_force_on + make_interval(months => 12 * {t}.duration_years * ({k})))::date"
-RENEWAL_END = (
-    f"CASE WHEN {_AFTER.format(t='{t}', k=_PERIODS)} <= %(on)s "
-    f"THEN {_AFTER.format(t='{t}', k=_PERIODS + ' + 1')} "
-    f"ELSE {_AFTER.format(t='{t}', k=_PERIODS)} END"
-)
-NOTICE = "make_interval(months => coalesce({t}.notice_months, 0))"
 # Links that replace an instrument by one in force (few: the radar reads them first).
 REPLACING = (
     "SELECT l.target_id, r.in_force_on FROM agreements_instrumentlink l "
@@ -378,9 +372,12 @@ class Branch:
     rule: Rule
     where: str
     sort_on: str
-    # "instrument"; "pair": it reads only what a pair row carries too (status and its dates),
-    # so a pair's radar reads the pair's own rows; "series": the meeting series.
+    # "instrument"; "pair": it reads only what a pair row carries too (status, its dates, the
+    # stored term), so a pair's radar reads the pair's own rows; "series": the meeting series.
     table: str = "instrument"
+    # It reads few rows however large the register (the renewals whose stored period does not
+    # hold yet), so the home page counts it for each pair.
+    few: bool = False
 
 
 def branches(on: datetime.date) -> list[Branch]:
@@ -414,20 +411,34 @@ def branches(on: datetime.date) -> list[Branch]:
         *nowhere,
         Branch(
             Rule.EXPIRY,
-            f"{RUNNING_WITH_A_TERM} AND NOT {{t}}.renews_tacitly AND {TERM_END} > %(on)s "
-            f"AND ({TERM_END} - {NOTICE})::date <= %(look_ahead)s",
-            TERM_END,
+            f"{RUNNING_WITH_A_TERM} AND NOT {{t}}.renews_tacitly AND {{t}}.term_ends_on > %(on)s "
+            f"AND {LOOKING_AHEAD}",
+            "{t}.term_ends_on",
+            table="pair",
         ),
         Branch(
             Rule.RENEWAL,
+            f"{RUNNING_WITH_A_TERM} AND {{t}}.renews_tacitly AND {HOLDS} AND {LOOKING_AHEAD}",
+            "{t}.term_ends_on",
+            table="pair",
+        ),
+        # The renewals whose stored period does not hold on `on` (renewed since the worker last
+        # rolled them forward, or asked about another day), worked out here: few rows, two
+        # index ranges (on the instrument: a pair row does not carry what the period is from).
+        Branch(
+            Rule.RENEWAL,
             f"{RUNNING_WITH_A_TERM} AND {{t}}.renews_tacitly "
-            f"AND ({RENEWAL_END} - {NOTICE})::date <= %(look_ahead)s",
-            RENEWAL_END,
+            "AND ({t}.term_ends_on <= %(on)s OR {t}.term_starts_on > %(on)s) "
+            f"AND ({RENEWAL_END.format(t='{t}', on='%(on)s')} - {NOTICE})::date "
+            "<= %(look_ahead)s",
+            RENEWAL_END.format(t="{t}", on="%(on)s"),
+            few=True,
         ),
         Branch(
             Rule.EXPIRED,
-            f"{RUNNING_WITH_A_TERM} AND NOT {{t}}.renews_tacitly AND {TERM_END} <= %(on)s",
-            TERM_END,
+            f"{RUNNING_WITH_A_TERM} AND NOT {{t}}.renews_tacitly AND {{t}}.term_ends_on <= %(on)s",
+            "{t}.term_ends_on",
+            table="pair",
         ),
         Branch(
             Rule.REPLACED,
@@ -699,16 +710,20 @@ COUNT_WORDS = {
 }
 
 
-# The rules a pair's own rows answer (and the meeting series): counted per pair, each count is a
-# short index range whatever the size of the register. The others (terms, replacements) are
-# counted once for all the pairs from every instrument with a term or a replacement, which grows
-# with the register: the weekly digest counts them, the home page does not (0.8 s at a million
-# instruments; the radar of the pair, one click away, lists them).
-RULES_COUNTED_PER_PAIR = list(
-    dict.fromkeys(
-        branch.rule for branch in branches(datetime.date.min) if branch.table in ("pair", "series")
+# The rules a pair's own rows answer (and the meeting series, and the few renewals not yet rolled
+# forward): counted per pair, each count is a short index range whatever the size of the
+# register. Replacements are counted once for all the pairs from every instrument replaced,
+# which grows with the register: the weekly digest counts them, the home page does not (the
+# radar of the pair, one click away, lists them).
+RULES_COUNTED_PER_PAIR = [
+    rule
+    for rule in Rule
+    if all(
+        branch.table in ("pair", "series") or branch.few
+        for branch in branches(datetime.date.min)
+        if branch.rule == rule
     )
-)
+]
 
 
 def radar_counts_by_pair(pairs, *, on: datetime.date | None = None, rules=None) -> dict:

@@ -30,6 +30,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from agreements.models import Instrument  # noqa: E402
 from agreements.models.pairs import refresh_all  # noqa: E402
+from agreements.models.terms import work_out_terms  # noqa: E402
 
 # The lifecycle each synthetic instrument walks, as far as its history reaches (3 to 6 rows).
 WALK = ["proposed", "under_negotiation", "text_agreed", "signed", "in_force", "suspended"]
@@ -230,7 +231,10 @@ def generate(instruments: int) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT coalesce(max(id), 1) FROM {table}))"
             )
-        # With triggers off, the pair rows are built here, from the rows above.
+        # With triggers off, the stored terms and the pair rows are worked out here, from the
+        # rows above.
+        started = time.monotonic()
+        print(f"  terms: {work_out_terms():,} rows in {time.monotonic() - started:.1f} s")
         started = time.monotonic()
         refresh_all()
         print(f"  pair rows: {time.monotonic() - started:.1f} s")

@@ -222,12 +222,24 @@ def test_home_line_counts_the_radar_of_each_relationship(demo, client_as):
         services.instrument_transition(
             instrument=stuck, to="signed", on=today() - datetime.timedelta(days=800)
         )
+    # The terms too: read from the pair's rows (their stored term), like the rest of the line.
+    for title, renews in [("Expiring", False), ("Renewing", True)]:
+        running = make_instrument(
+            title=title,
+            intent_stated_on=today() - datetime.timedelta(days=900),
+            duration_years=1,
+            renews_tacitly=renews,
+        )
+        for status in ("signed", "in_force"):
+            services.instrument_transition(
+                instrument=running, to=status, on=today() - datetime.timedelta(days=100)
+            )
 
     page = client_as("manager").get("/").content.decode()
 
     assert (
         '<a class="count radar-count" href="/radar/?pair=IL-KZ">On the radar: '
-        "2 stalled after signature</a>"
+        "2 stalled after signature, 1 expiring, 1 renewing tacitly</a>"
     ) in page
 
 

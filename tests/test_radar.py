@@ -5,7 +5,9 @@ import datetime
 import pytest
 
 from agreements import radar, services
-from agreements.models import Instrument, InstrumentLink, today
+from agreements.models import Instrument, InstrumentLink, InstrumentPair, roll_terms, today
+from agreements.models.pairs import refresh_all
+from agreements.models.terms import work_out_terms
 from agreements.radar import (
     Rule,
     Selection,
@@ -291,13 +293,46 @@ def test_counts_by_pair_stop_at_their_limit(db, monkeypatch):
 # --- Pages: the SQL selects, the rules say why ------------------------------------------------
 
 
-def every_rule_in_python(on):
-    """What the rules list, worked out in Python from every instrument (the reference)."""
-    everything = radar_instruments(Instrument.objects.values("pk"))
-    items = [item for one in everything for item in instrument_items(one, on=on)]
+def the_edges_instruments():
+    """Fixed terms and tacit renewals at the edges: leap days, notice across the year end, a
+    notice longer than the look-ahead, renewing every year; parties KZ-IL, one of them FR-IL."""
+    in_force(date(2020, 2, 29), title="Leap term", duration_years=5, notice_months=2)
+    in_force(date(2022, 1, 31), title="Year-end notice", duration_years=3, notice_months=1)
+    in_force(date(2021, 6, 1), title="Long notice", duration_years=6, notice_months=30)
+    in_force(
+        date(2020, 2, 29),
+        title="Leap renewal",
+        duration_years=1,
+        renews_tacitly=True,
+        notice_months=13,
+    )
+    in_force(
+        date(2019, 12, 31),
+        title="Year-end renewal",
+        duration_years=2,
+        renews_tacitly=True,
+        notice_months=1,
+        parties=("FR", "IL"),
+    )
+
+
+def in_order(items):
     return sorted(
-        ((item.rule, item.title) for item in items),
-        key=lambda pair: (list(Rule).index(pair[0]), pair[1]),
+        ((item.rule, item.title, item.due_on, item.notice_by) for item in items),
+        key=lambda row: (list(Rule).index(row[0]), row[1]),
+    )
+
+
+def every_rule_in_python(on, selection=None):
+    """What the rules list, worked out in Python from every instrument (of the selection's pair)
+    (the reference)."""
+    everything = radar_instruments(Instrument.objects.values("pk"))
+    return in_order(
+        item
+        for one in everything
+        if selection is None
+        or set(selection.pair) <= {party.state_id for party in one.parties.all()}
+        for item in instrument_items(one, on=on)
     )
 
 
@@ -311,15 +346,7 @@ def test_sql_and_rules_agree_day_by_day_across_every_edge(db):
     )
     talks = make_instrument(intent_stated_on=date(2024, 2, 1), title="Talks")
     services.instrument_transition(instrument=talks, to=Status.TEXT_AGREED, on=date(2024, 2, 29))
-    in_force(date(2020, 2, 29), title="Leap term", duration_years=5, notice_months=2)
-    in_force(date(2022, 1, 31), title="Year-end notice", duration_years=3, notice_months=1)
-    in_force(
-        date(2020, 2, 29),
-        title="Leap renewal",
-        duration_years=1,
-        renews_tacitly=True,
-        notice_months=13,
-    )
+    the_edges_instruments()
     edges = [
         date(2025, 2, 28),
         date(2025, 3, 1),  # 12 months after 29 February
@@ -338,11 +365,183 @@ def test_sql_and_rules_agree_day_by_day_across_every_edge(db):
     ]
     for edge in edges:
         for on in (edge - datetime.timedelta(days=1), edge, edge + datetime.timedelta(days=1)):
-            listed_by_sql = sorted(
-                ((item.rule, item.title) for item in radar_items(on=on)),
-                key=lambda pair: (list(Rule).index(pair[0]), pair[1]),
+            assert in_order(radar_items(on=on)) == every_rule_in_python(on), on
+
+
+# --- The stored term: worked out on one day, right on any other --------------------------------
+
+
+def stored_term(instrument):
+    """What the stored columns should hold when worked out on `on`: `current_term`'s period."""
+
+    def on(day):
+        found = term(
+            instrument.in_force_on,
+            instrument.duration_years,
+            tacit=instrument.renews_tacitly,
+            notice=instrument.notice_months,
+            on=day,
+        )
+        starts = (
+            add_months(instrument.in_force_on, 12 * instrument.duration_years * (found.period - 1))
+            if found.period > 1
+            else date.min
+        )
+        return (starts, found.ends_on, min(found.notice_by or found.ends_on, found.ends_on))
+
+    return on
+
+
+def stored(instrument):
+    instrument.refresh_from_db()
+    return (instrument.term_starts_on, instrument.term_ends_on, instrument.term_matters_on)
+
+
+WORKED_OUT_ON = [
+    date(2021, 1, 1),
+    date(2025, 2, 27),
+    date(2025, 2, 28),  # a leap day's renewal in a common year
+    date(2026, 2, 28),
+    date(2028, 2, 29),
+    date(2028, 3, 1),
+    date(2031, 1, 1),
+]
+
+
+def test_stored_term_is_the_period_current_term_gives_for_the_day_it_was_worked_out(db):
+    the_edges_instruments()
+    instruments = list(Instrument.objects.all())
+    # Written by the trigger, for the database's today.
+    for instrument in instruments:
+        assert stored(instrument) == stored_term(instrument)(today()), instrument.title
+    for day in WORKED_OUT_ON:
+        work_out_terms(on=day)
+        for instrument in instruments:
+            assert stored(instrument) == stored_term(instrument)(day), (instrument.title, day)
+            for pair in InstrumentPair.objects.filter(instrument=instrument):
+                assert (pair.term_starts_on, pair.term_ends_on, pair.term_matters_on) == (
+                    stored(instrument)
+                )
+
+
+def test_the_migration_works_out_the_stored_terms_and_their_copies(db):
+    from importlib import import_module
+
+    from django.db import connection
+
+    migration = import_module("agreements.migrations.0032_radar_terms_stored")
+    the_edges_instruments()
+    blank = {column: None for column in ("term_starts_on", "term_ends_on", "term_matters_on")}
+    Instrument.objects.update(**blank)
+    InstrumentPair.objects.update(renews_tacitly=False, **blank)
+
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+
+    for instrument in Instrument.objects.all():
+        assert stored(instrument) == stored_term(instrument)(today()), instrument.title
+        pair = InstrumentPair.objects.get(instrument=instrument)
+        assert (pair.renews_tacitly, pair.term_starts_on, pair.term_ends_on) == (
+            instrument.renews_tacitly,
+            instrument.term_starts_on,
+            instrument.term_ends_on,
+        )
+
+
+def test_stored_term_follows_the_instrument_and_its_pair_rows(db):
+    instrument = in_force(date(2020, 3, 1), duration_years=2, renews_tacitly=True)
+    pair = InstrumentPair.objects.get(instrument=instrument)
+    assert (pair.renews_tacitly, pair.term_ends_on) == (True, stored(instrument)[1])
+
+    Instrument.objects.filter(pk=instrument.pk).update(renews_tacitly=False, notice_months=6)
+    pair.refresh_from_db()
+    assert (pair.renews_tacitly, pair.term_starts_on, pair.term_ends_on, pair.term_matters_on) == (
+        False,
+        date.min,
+        date(2022, 3, 1),
+        date(2021, 9, 1),
+    )
+    # Rebuilt from scratch (after a load with triggers off), the pair rows copy it too.
+    refresh_all()
+    pair = InstrumentPair.objects.get(instrument=instrument)
+    assert (pair.renews_tacitly, pair.term_ends_on, pair.term_matters_on) == (
+        False,
+        date(2022, 3, 1),
+        date(2021, 9, 1),
+    )
+    Instrument.objects.filter(pk=instrument.pk).update(duration_years=None)
+    pair.refresh_from_db()
+    assert (pair.term_ends_on, pair.term_matters_on) == (None, None)
+    # No event in the audit trail for what is worked out: the stored term is not audited.
+    assert not hasattr(instrument.audit_events.model, "term_ends_on")
+
+
+@pytest.mark.parametrize("worked_out_on", WORKED_OUT_ON)
+def test_sql_and_rules_agree_whenever_the_terms_were_last_worked_out(db, worked_out_on):
+    """Renewals passed since the terms were last worked out (the worker has not rolled them
+    forward yet), days before it, days exactly on a renewal, leap days, notice across the year
+    end: the radar, of everything and of a pair, lists what the rules list."""
+    the_edges_instruments()
+    work_out_terms(on=worked_out_on)
+    days = [
+        date(2024, 12, 31),
+        date(2025, 1, 1),
+        date(2025, 2, 28),
+        date(2025, 3, 1),
+        date(2025, 11, 30),
+        date(2025, 12, 1),
+        date(2026, 2, 28),
+        date(2026, 3, 1),
+        date(2027, 1, 1),
+        date(2027, 11, 30),
+        date(2028, 2, 29),
+        date(2028, 3, 1),
+    ]
+    for on in days:
+        for selection in (None, Selection(pair=("IL", "KZ")), Selection(pair=("FR", "IL"))):
+            assert in_order(radar_items(selection, on=on)) == every_rule_in_python(on, selection), (
+                on,
+                selection,
             )
-            assert listed_by_sql == every_rule_in_python(on), on
+
+
+def test_a_renewal_passed_and_not_rolled_forward_is_still_listed_rightly(db):
+    instrument = in_force(
+        date(2020, 3, 1), title="Yearly", duration_years=1, renews_tacitly=True, notice_months=3
+    )
+    work_out_terms(on=date(2025, 1, 1))  # last worked out then: the period ends 1 March 2025
+    on = date(2025, 6, 1)
+
+    [item] = radar_items(on=on)
+    assert (item.rule, item.due_on, item.notice_by) == (
+        Rule.RENEWAL,
+        date(2026, 3, 1),
+        date(2025, 12, 1),
+    )
+    assert radar_page(on=on).counts[Rule.RENEWAL] == 1
+    assert radar_counts_by_pair([("IL", "KZ")], on=on) == {("IL", "KZ"): {Rule.RENEWAL: 1}}
+
+    # The worker rolls it forward once, writing no event; then it is read from the stored term.
+    events = instrument.audit_events.count()
+    assert roll_terms(on) == 1
+    assert roll_terms(on) == 0
+    assert stored(instrument) == (date(2025, 3, 1), date(2026, 3, 1), date(2025, 12, 1))
+    pair = InstrumentPair.objects.get(instrument=instrument)
+    assert (pair.term_starts_on, pair.term_ends_on) == (date(2025, 3, 1), date(2026, 3, 1))
+    [item] = radar_items(on=on)
+    assert (item.rule, item.due_on) == (Rule.RENEWAL, date(2026, 3, 1))
+    assert instrument.audit_events.count() == events
+
+
+def test_the_worker_rolls_the_terms_forward(db):
+    from django.core.management import call_command
+
+    instrument = in_force(date(2020, 3, 1), duration_years=1, renews_tacitly=True)
+    work_out_terms(on=date(2021, 1, 1))
+
+    call_command("run_worker", "--once")
+
+    assert stored(instrument) == stored_term(instrument)(today())
 
 
 def test_pages_of_the_radar_and_counts_per_rule(db, monkeypatch):

@@ -43,6 +43,7 @@ from agreements.models.pairs import (
 )
 from agreements.models.reference import Organization, Person, Sector, Source, State, Subject
 from agreements.models.schedule import ScheduledRun
+from agreements.models.terms import roll_terms
 from agreements.models.versions import DataVersion, data_version, fold_ended, versioned
 
 __all__ = [
@@ -89,6 +90,7 @@ __all__ = [
     "is_open",
     "is_overdue",
     "is_stale",
+    "roll_terms",
     "data_version",
     "fold_ended",
     "today",

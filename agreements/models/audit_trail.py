@@ -60,7 +60,11 @@ AUDITED_RELATIONS = [
 
 # Columns not copied into the events: a document's text and its search vector are read from its
 # file (which never changes), so the events keep the file's name, size and digest instead.
-NOT_AUDITED = {Document: ["text", "search_vector"]}
+# An instrument's stored term is worked out from its other columns (`agreements.models.terms`).
+NOT_AUDITED = {
+    Document: ["text", "search_vector"],
+    Instrument: ["term_starts_on", "term_ends_on", "term_matters_on"],
+}
 
 
 def _audit(model, model_name: str):

@@ -69,6 +69,19 @@ class InstrumentQuerySet(models.QuerySet):
         ).exclude(entry_into_force_rule="")
 
 
+# The statuses in which an instrument's term runs; running with a term (worked out by
+# `agreements.models.terms`): the rows of the radar's expiries and renewals.
+RUNNING = ("in_force", "suspended")
+RUNNING_WITH_A_TERM = Q(status__in=RUNNING, term_ends_on__isnull=False)
+
+
+def term_index(*columns, renews: bool, name: str) -> models.Index:
+    """An index of the running instruments (or pair rows) with a term, renewing or not."""
+    return models.Index(
+        *columns, condition=RUNNING_WITH_A_TERM & Q(renews_tacitly=renews), name=name
+    )
+
+
 class Instrument(models.Model):
     """A treaty, agreement, memorandum or other text two or more states agree to, tracked from the
     first stated intent to entry into force and beyond.
@@ -167,6 +180,12 @@ class Instrument(models.Model):
     # status like the two dates above: the radar selects and orders "going nowhere" and "long
     # provisional application" by it through an index, instead of a subquery per instrument.
     status_since = models.DateField(null=True, blank=True, editable=False)
+    # The period of its duration running when it was last worked out (`agreements.models.terms`,
+    # which writes them): its first day, its end, and the first date that matters (the last day to
+    # give notice, or the end). The radar's expiries and renewals are index ranges of them.
+    term_starts_on = models.DateField(null=True, editable=False)
+    term_ends_on = models.DateField(null=True, editable=False)
+    term_matters_on = models.DateField(null=True, editable=False)
     meeting = models.ForeignKey(
         Meeting,
         on_delete=models.SET_NULL,
@@ -234,6 +253,17 @@ class Instrument(models.Model):
             # The radar's rules, each one index range in its own order (agreements/radar.py).
             models.Index("status", "signed_on", "id", name="agreements_instr_radar_sign"),
             models.Index("status", "status_since", "id", name="agreements_instr_radar_since"),
+            # Expiries and expired terms; renewals by the end of their stored period, and those
+            # whose stored period does not hold on the day asked about (agreements/radar.py).
+            term_index("term_ends_on", "id", renews=False, name="agreements_instr_radar_fixed"),
+            term_index("term_ends_on", "id", renews=True, name="agreements_instr_radar_renew"),
+            term_index("term_starts_on", "id", renews=True, name="agreements_instr_radar_rstart"),
+            # The longest notice period, which bounds how far ahead a listed end can be.
+            models.Index(
+                "notice_months",
+                condition=Q(notice_months__isnull=False),
+                name="agreements_instr_notice",
+            ),
             # Full-text search (`filters.full_text`) reads this expression.
             GinIndex(
                 SearchVector("title", "short_title", "notes", config="english"),

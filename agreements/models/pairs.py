@@ -21,9 +21,10 @@ from django.db.models import F, Q
 
 from agreements.models.audit_trail import MeetingStates  # the meeting_states table, as a model
 from agreements.models.follow_ups import FollowUpAction
-from agreements.models.instruments import Instrument, InstrumentParty
+from agreements.models.instruments import Instrument, InstrumentParty, term_index
 from agreements.models.meetings import Meeting
 from agreements.models.reference import ordered_pair
+from agreements.models.terms import COLUMNS as TERM_COLUMNS
 
 
 def counting_triggers(func: str) -> list[pgtrigger.Trigger]:
@@ -78,6 +79,11 @@ class InstrumentPair(PairRow):
     signed_on = models.DateField(null=True)
     status_since = models.DateField(null=True)
     title = models.CharField(max_length=500)
+    # The instrument's stored term (`agreements.models.terms`): a pair's expiries and renewals.
+    renews_tacitly = models.BooleanField(db_default=False)
+    term_starts_on = models.DateField(null=True)
+    term_ends_on = models.DateField(null=True)
+    term_matters_on = models.DateField(null=True)
 
     class Meta:
         triggers = counting_triggers(
@@ -126,6 +132,16 @@ class InstrumentPair(PairRow):
                 "status_since",
                 "instrument",
                 name="agreements_instrpair_since",
+            ),
+            # Its expiries and expired terms, its renewals, by the end of the stored period.
+            *(
+                term_index(
+                    "state_a", "state_b", "term_ends_on", "instrument", renews=renews, name=name
+                )
+                for renews, name in [
+                    (False, "agreements_instrpair_fixed"),
+                    (True, "agreements_instrpair_renew"),
+                ]
             ),
         ]
 
@@ -325,7 +341,7 @@ pgtrigger.register(
     copying_columns(
         pair_table="agreements_instrumentpair",
         key="instrument_id",
-        columns=["status", "signed_on", "status_since", "title"],
+        columns=["status", "signed_on", "status_since", "title", *TERM_COLUMNS],
     )
 )(Instrument)
 pgtrigger.register(

@@ -2,7 +2,8 @@
 jobs, in long-running processes instead of cron. Run as many as you like: each job runs once per
 slot across all of them, and a restart does not run it again (`agreements.models.schedule`).
 
-- Every hour: bring into force the instruments whose entry-into-force date has come, delete
+- Every hour: bring into force the instruments whose entry-into-force date has come, roll
+  forward the stored term of those renewed tacitly since (`agreements.models.terms`), delete
   expired API tokens (they are refused anyway; this keeps the table small) and fold the data
   versions of ended connections (`agreements.models.versions`).
 - Once a week, from DIGEST_WEEKDAY (0 = Monday) at DIGEST_HOUR: the managers' digest, each
@@ -23,7 +24,7 @@ from knox.models import AuthToken
 
 from agreements.audit_events import command_context
 from agreements.digest import digest_messages
-from agreements.models import fold_ended
+from agreements.models import fold_ended, roll_terms
 from agreements.models.schedule import claim, was_run
 from agreements.services import instruments_promote_due
 
@@ -67,6 +68,7 @@ def run_due_jobs(now: datetime.datetime) -> None:
             with command_context("run_worker"):
                 promoted = instruments_promote_due()
             log.info("worker: %d instrument(s) entered into force", len(promoted))
+            log.info("worker: %d term(s) rolled forward", roll_terms(now.date()))
     with transaction.atomic():
         if claim("clean-up", hour):
             expired, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
