@@ -93,6 +93,9 @@ def test_kept_counts_equal_counts_from_scratch_after_every_kind_of_write(db):
         lambda: raw(
             "UPDATE agreements_instrument SET signed_on = '2024-01-01' WHERE title = 'Zulu'"
         ),
+        # Unsigned, first by title; then renamed, last.
+        lambda: tagged(("KZ", "FR"), "visa-exemption", title="Aardvark"),
+        lambda: raw("UPDATE agreements_instrument SET title = 'Zebra' WHERE title = 'Aardvark'"),
         lambda: services.instrument_transition(  # a status changed
             instrument=first, to=Status.IN_FORCE, on=datetime.date(2025, 4, 1)
         ),

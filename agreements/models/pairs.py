@@ -70,10 +70,15 @@ def subject_count_changes(*, pairs: str, tags: str) -> str:
     First the counts: they only rise by INSERT … ON CONFLICT and only fall by UPDATE, because a
     negative count would break the check on the column before the conflict is seen. Every cell
     the statement touched is written, even by nothing (a title or a signature date changed), so
-    that a writer of the same cell waits for this one. Then each touched cell's instrument is
-    found again, with a snapshot taken after that wait."""
+    that a writer of the same cell waits for this one. Then each touched cell's instrument, with
+    a snapshot taken after that wait: none in an empty cell; if the statement touched that
+    instrument's rows, found again (`FIRST_OF_CELL`); else the better of it and the best row the
+    statement wrote."""
     touched = f"""
-        SELECT p.state_a, p.state_b, t.subject_id, p.status, sum(p.n * t.n) AS n
+        SELECT p.state_a, p.state_b, t.subject_id, p.status, sum(p.n * t.n) AS n,
+               array_agg(p.instrument_id) AS instruments,
+               (array_agg(p.instrument_id ORDER BY {CELL_ORDER}) FILTER (WHERE p.n * t.n > 0))[1]
+                   AS best_written
         FROM ({pairs}) p JOIN ({tags}) t ON t.instrument_id = p.instrument_id
         GROUP BY 1, 2, 3, 4
     """
@@ -90,7 +95,17 @@ def subject_count_changes(*, pairs: str, tags: str) -> str:
     ON CONFLICT (state_a, state_b, subject_id, status)
     DO UPDATE SET instruments = c.instruments + excluded.instruments;
 
-    UPDATE agreements_subjectpaircount c SET first_instrument_id = ({FIRST_OF_CELL})
+    UPDATE agreements_subjectpaircount c SET first_instrument_id = CASE
+        WHEN c.instruments = 0 THEN NULL
+        WHEN c.first_instrument_id = ANY(delta.instruments) THEN ({FIRST_OF_CELL})
+        ELSE (
+            SELECT p.instrument_id FROM agreements_instrumentpair p
+            WHERE (p.state_a, p.state_b) = (c.state_a, c.state_b)
+                AND p.instrument_id IN (c.first_instrument_id, delta.best_written)
+            ORDER BY {CELL_ORDER}
+            LIMIT 1
+        )
+    END
     FROM ({touched}) delta
     WHERE (c.state_a, c.state_b, c.subject_id, c.status)
         = (delta.state_a, delta.state_b, delta.subject_id, delta.status);
@@ -101,14 +116,15 @@ def subject_count_changes(*, pairs: str, tags: str) -> str:
 # A cell's instrument: the latest signed of the pair's rows at the cell's status, then by title,
 # that carries the cell's subject. The pair rows' index gives that order; the walk stops at the
 # first row that has the subject.
-FIRST_OF_CELL = """
+CELL_ORDER = "p.signed_on DESC NULLS LAST, p.title, p.instrument_id"
+FIRST_OF_CELL = f"""
     SELECT p.instrument_id FROM agreements_instrumentpair p
     WHERE (p.state_a, p.state_b, p.status) = (c.state_a, c.state_b, c.status)
         AND EXISTS (
             SELECT FROM agreements_instrument_subjects tag
             WHERE tag.instrument_id = p.instrument_id AND tag.subject_id = c.subject_id
         )
-    ORDER BY p.signed_on DESC NULLS LAST, p.title, p.instrument_id
+    ORDER BY {CELL_ORDER}
     LIMIT 1
 """
 
@@ -120,7 +136,7 @@ def changed_rows(columns: str, signs: dict[str, int]) -> str:
     )
 
 
-PAIR_COLUMNS = "state_a, state_b, instrument_id, status"
+PAIR_COLUMNS = "state_a, state_b, instrument_id, status, signed_on, title"
 TAG_COLUMNS = "instrument_id, subject_id"
 
 
