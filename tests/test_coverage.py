@@ -261,6 +261,19 @@ def test_coverage_page_cells_link_to_the_instruments_in_colour_and_words(relatio
     assert '<td class="lacks">Visa exemption</td>' in page
 
 
+def test_coverage_page_escapes_a_cells_title(db, client_as):
+    treaty = tagged(("KZ", "IL"), "extradition", title='Treaty <b>"A&B"</b>')
+    tagged(("KZ", "IL"), "extradition", title="Treaty, later by title")
+
+    page = client_as("consumer").get("/coverage/?state=KZ").content.decode()
+
+    assert (
+        f'<td class="cover cover-proposed"><a href="/instruments/{treaty.pk}/" '
+        'title="Treaty &lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; and 1 more">Proposed</a> '
+        "<small>+1</small></td>" in page
+    )
+
+
 def test_coverage_defaults_to_the_home_state_or_asks(relationships, client_as, settings):
     client = client_as("consumer")
 
