@@ -1,7 +1,8 @@
 """Coverage: for one state, which standard subjects (`Subject`) each of its relationships covers
 and how far each has got (in force, signed, under negotiation, proposed, none), and what a
-relationship lacks that most of the state's relationships have. Worked out from the instruments'
-subjects and statuses; nothing is stored."""
+relationship lacks that most of the state's relationships have. Read from the counts of each
+pair's instruments per subject and status (`SubjectPairCount`, kept by triggers), so that a
+state's grid reads at most partners × subjects × statuses rows however many instruments."""
 
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ HAS = {"in_force", "signed"}
 class Cell:
     level: str = "none"
     count: int = 0  # the instruments on the subject that cover something
-    first: tuple | None = None  # (id, title) of the most advanced, the cell's link
+    first: tuple | None = None  # (id, title) of the most advanced, latest signed: the cell's link
 
     @property
     def label(self) -> str:
@@ -65,7 +66,7 @@ class Grid:
 
 def coverage_grid(state: State) -> Grid:
     """The grid of `state` against each partner it shares an instrument with: three queries (the
-    subjects, the partners, the tagged instruments of the state's pairs grouped by cell)."""
+    subjects, the partners, the cells with their instruments)."""
     code = state.code
     subjects = list(Subject.objects.all())
     # A partner: a state sharing a pair row with this one (an index probe per state).
@@ -77,7 +78,9 @@ def coverage_grid(state: State) -> Grid:
         ).order_by("name")
     )
     cells = {
-        (partner, subject): Cell(LEVELS[status], count, (first_id, first_title))
+        (partner, subject): Cell(
+            LEVELS[status], count, (first_id, first_title) if first_id is not None else None
+        )
         for partner, subject, status, count, first_id, first_title in _tagged_by_cell(code)
     }
     rows = [
@@ -96,24 +99,34 @@ def coverage_grid(state: State) -> Grid:
 
 
 def _tagged_by_cell(code: str) -> list[tuple]:
-    """Per partner and subject: the most advanced status, how many instruments, and the most
-    advanced one (by title): one grouped query over the state's pair rows (which carry status
-    and title) and the subject tags."""
+    """Per partner and subject: the most advanced status, how many instruments cover something,
+    and the most advanced one (the latest signed, then by title): one query over the state's
+    kept counts, each with its instrument (`SubjectPairCount.first_instrument`), whose title and
+    signature date its pair row gives. A level of two statuses (signed or provisionally applied)
+    has an instrument of each: the latest signed wins."""
     rank = " ".join(f"WHEN '{status}' THEN {RANK[level]}" for status, level in LEVELS.items())
-    order = f"CASE p.status {rank} END, p.title, p.instrument_id"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT CASE WHEN p.state_a = %(code)s THEN p.state_b ELSE p.state_a END,
-                   t.subject_id,
-                   (array_agg(p.status ORDER BY {order}))[1],
-                   count(*),
-                   (array_agg(p.instrument_id ORDER BY {order}))[1],
-                   (array_agg(p.title ORDER BY {order}))[1]
-            FROM agreements_instrumentpair p
-            JOIN agreements_instrument_subjects t ON t.instrument_id = p.instrument_id
-            WHERE (p.state_a = %(code)s OR p.state_b = %(code)s) AND p.status = ANY(%(statuses)s)
-            GROUP BY 1, 2
+            WITH cells AS (
+                SELECT state_a, state_b, subject_id, status, first_instrument_id,
+                       CASE status {rank} END AS rank,
+                       min(CASE status {rank} END) OVER cell AS best,
+                       sum(instruments) OVER cell AS covering
+                FROM agreements_subjectpaircount
+                WHERE (state_a = %(code)s OR state_b = %(code)s)
+                    AND status = ANY(%(statuses)s) AND instruments > 0
+                WINDOW cell AS (PARTITION BY state_a, state_b, subject_id)
+            )
+            SELECT DISTINCT ON (1, 2)
+                   CASE WHEN c.state_a = %(code)s THEN c.state_b ELSE c.state_a END,
+                   c.subject_id, c.status, c.covering, p.instrument_id, p.title
+            FROM cells c
+            LEFT JOIN agreements_instrumentpair p
+                ON (p.state_a, p.state_b, p.instrument_id)
+                    = (c.state_a, c.state_b, c.first_instrument_id)
+            WHERE c.rank = c.best
+            ORDER BY 1, 2, p.signed_on DESC NULLS LAST, p.title, p.instrument_id
             """,
             {"code": code, "statuses": [str(status) for status in LEVELS]},
         )

@@ -40,6 +40,7 @@ from agreements.models.pairs import (
     InstrumentPair,
     InstrumentPairCount,
     MeetingPair,
+    SubjectPairCount,
 )
 from agreements.models.reference import Organization, Person, Sector, Source, State, Subject
 from agreements.models.schedule import ScheduledRun
@@ -70,6 +71,7 @@ __all__ = [
     "InstrumentLink",
     "InstrumentPair",
     "InstrumentPairCount",
+    "SubjectPairCount",
     "InstrumentParty",
     "InstrumentQuerySet",
     "Meeting",

@@ -13,39 +13,132 @@ columns changes, and keep a count of each pair's instruments and follow-ups per 
 call the SQL functions that rewrite one object's rows (`agreements_refresh_instrument_pairs(id)`
 and its siblings, with `agreements_refresh_all_pairs()`): plain functions, not triggers, so they
 are written in migrations 0013 and 0018, where they are explained (0030 adds `status_since`).
+
+The coverage grid's counts per pair, subject and status (`SubjectPairCount`) are kept the same
+way, by statement triggers on both tables they join: the pair rows and the subject tags.
 """
 
 import pgtrigger
 from django.db import connection, models
 from django.db.models import F, Q
 
-from agreements.models.audit_trail import MeetingStates  # the meeting_states table, as a model
+# The meeting_states and instrument_subjects tables, as models.
+from agreements.models.audit_trail import InstrumentSubjects, MeetingStates
 from agreements.models.follow_ups import FollowUpAction
 from agreements.models.instruments import Instrument, InstrumentParty, term_index
 from agreements.models.meetings import Meeting
-from agreements.models.reference import ordered_pair
+from agreements.models.reference import Subject, ordered_pair
 from agreements.models.terms import COLUMNS as TERM_COLUMNS
 
+# The statement triggers' three events, with the transition tables each is given and the sign
+# its rows count with (the rows a statement removed count negatively).
+STATEMENT_EVENTS = [
+    ("inserted", pgtrigger.Insert, pgtrigger.Referencing(new="new_rows"), {"new_rows": 1}),
+    (
+        "updated",
+        pgtrigger.Update,
+        pgtrigger.Referencing(old="old_rows", new="new_rows"),
+        {"new_rows": 1, "old_rows": -1},
+    ),
+    ("deleted", pgtrigger.Delete, pgtrigger.Referencing(old="old_rows"), {"old_rows": -1}),
+]
 
-def counting_triggers(func: str) -> list[pgtrigger.Trigger]:
+
+def counting_triggers(func, prefix: str = "count") -> list[pgtrigger.Trigger]:
     """Three statement triggers that run `func` once per statement over the rows it inserted,
     updated or deleted (`new_rows`, `old_rows`): one update of the counts however many rows. Three,
-    because PostgreSQL gives transition tables only to a trigger of one event."""
+    because PostgreSQL gives transition tables only to a trigger of one event. `func` is the
+    function's body, or makes it from the transition tables and their signs."""
     return [
         pgtrigger.Trigger(
-            name=f"count_{name}",
+            name=f"{prefix}_{name}",
             when=pgtrigger.After,
             operation=operation,
             level=pgtrigger.Statement,
             referencing=referencing,
-            func=func,
+            func=func if isinstance(func, str) else func(signs),
         )
-        for name, operation, referencing in [
-            ("inserted", pgtrigger.Insert, pgtrigger.Referencing(new="new_rows")),
-            ("updated", pgtrigger.Update, pgtrigger.Referencing(old="old_rows", new="new_rows")),
-            ("deleted", pgtrigger.Delete, pgtrigger.Referencing(old="old_rows")),
-        ]
+        for name, operation, referencing, signs in STATEMENT_EVENTS
     ]
+
+
+def subject_count_changes(*, pairs: str, tags: str) -> str:
+    """The body of a trigger that moves the coverage grid's counts (`SubjectPairCount`) by what a
+    statement changed: the pair rows it wrote or removed (`pairs`) against every subject tag, or
+    the tags it wrote or removed (`tags`) against every pair row; each a SELECT whose `n` is +1
+    for a row written and -1 for one removed.
+
+    First the counts: they only rise by INSERT … ON CONFLICT and only fall by UPDATE, because a
+    negative count would break the check on the column before the conflict is seen. Every cell
+    the statement touched is written, even by nothing (a title or a signature date changed), so
+    that a writer of the same cell waits for this one. Then each touched cell's instrument, with
+    a snapshot taken after that wait: none in an empty cell; if the statement touched that
+    instrument's rows, found again (`FIRST_OF_CELL`); else the better of it and the best row the
+    statement wrote."""
+    touched = f"""
+        SELECT p.state_a, p.state_b, t.subject_id, p.status, sum(p.n * t.n) AS n,
+               array_agg(p.instrument_id) AS instruments,
+               (array_agg(p.instrument_id ORDER BY {CELL_ORDER}) FILTER (WHERE p.n * t.n > 0))[1]
+                   AS best_written
+        FROM ({pairs}) p JOIN ({tags}) t ON t.instrument_id = p.instrument_id
+        GROUP BY 1, 2, 3, 4
+    """
+    return f"""
+    WITH delta AS ({touched}), fallen AS (
+        UPDATE agreements_subjectpaircount c SET instruments = c.instruments + delta.n
+        FROM delta
+        WHERE delta.n < 0 AND (c.state_a, c.state_b, c.subject_id, c.status)
+            = (delta.state_a, delta.state_b, delta.subject_id, delta.status)
+    )
+    INSERT INTO agreements_subjectpaircount AS c
+        (state_a, state_b, subject_id, status, instruments)
+    SELECT state_a, state_b, subject_id, status, n FROM delta WHERE n >= 0
+    ON CONFLICT (state_a, state_b, subject_id, status)
+    DO UPDATE SET instruments = c.instruments + excluded.instruments;
+
+    UPDATE agreements_subjectpaircount c SET first_instrument_id = CASE
+        WHEN c.instruments = 0 THEN NULL
+        WHEN c.first_instrument_id = ANY(delta.instruments) THEN ({FIRST_OF_CELL})
+        ELSE (
+            SELECT p.instrument_id FROM agreements_instrumentpair p
+            WHERE (p.state_a, p.state_b) = (c.state_a, c.state_b)
+                AND p.instrument_id IN (c.first_instrument_id, delta.best_written)
+            ORDER BY {CELL_ORDER}
+            LIMIT 1
+        )
+    END
+    FROM ({touched}) delta
+    WHERE (c.state_a, c.state_b, c.subject_id, c.status)
+        = (delta.state_a, delta.state_b, delta.subject_id, delta.status);
+    RETURN NULL;
+    """
+
+
+# A cell's instrument: the latest signed of the pair's rows at the cell's status, then by title,
+# that carries the cell's subject. The pair rows' index gives that order; the walk stops at the
+# first row that has the subject.
+CELL_ORDER = "p.signed_on DESC NULLS LAST, p.title, p.instrument_id"
+FIRST_OF_CELL = f"""
+    SELECT p.instrument_id FROM agreements_instrumentpair p
+    WHERE (p.state_a, p.state_b, p.status) = (c.state_a, c.state_b, c.status)
+        AND EXISTS (
+            SELECT FROM agreements_instrument_subjects tag
+            WHERE tag.instrument_id = p.instrument_id AND tag.subject_id = c.subject_id
+        )
+    ORDER BY {CELL_ORDER}
+    LIMIT 1
+"""
+
+
+def changed_rows(columns: str, signs: dict[str, int]) -> str:
+    """The rows a statement wrote (+1) and removed (-1), from its transition tables."""
+    return " UNION ALL ".join(
+        f"SELECT {columns}, {sign} AS n FROM {table}" for table, sign in signs.items()
+    )
+
+
+PAIR_COLUMNS = "state_a, state_b, instrument_id, status, signed_on, title"
+TAG_COLUMNS = "instrument_id, subject_id"
 
 
 class PairQuerySet(models.QuerySet):
@@ -104,6 +197,12 @@ class InstrumentPair(PairRow):
             END IF;
             RETURN NULL;
             """
+        ) + counting_triggers(
+            lambda signs: subject_count_changes(
+                pairs=changed_rows(PAIR_COLUMNS, signs),
+                tags=f"SELECT {TAG_COLUMNS}, 1 AS n FROM agreements_instrument_subjects",
+            ),
+            prefix="subjects",
         )
         indexes = [
             models.Index(fields=["instrument"], name="agreements_instrpair_instr"),
@@ -160,6 +259,35 @@ class InstrumentPairCount(PairRow):
 
     def __str__(self):
         return f"{self.state_a}-{self.state_b}: {self.instruments} {self.status}"
+
+
+class SubjectPairCount(PairRow):
+    """How many instruments of a pair tagged with a subject stand at a status: the coverage
+    grid's cells, at most partners × subjects × statuses rows for a state however many
+    instruments (kept by statement triggers on the pair rows, `InstrumentPair.Meta.triggers`, and
+    on the subject tags, below; `agreements_refresh_subject_pair_counts()` counts them afresh)."""
+
+    pk = models.CompositePrimaryKey("state_a", "state_b", "subject_id", "status")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=30, choices=Instrument.Status)
+    instruments = models.PositiveIntegerField()
+    # The cell's link: its latest signed instrument, then by title (`FIRST_OF_CELL`); none when
+    # the count is 0. Kept with the count, so that the grid reads no instrument to find it.
+    first_instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        # A state's cells where it comes second in its pairs (the key serves the first).
+        indexes = [models.Index(fields=["state_b"], name="agreements_subjpaircount_b")]
+
+    def __str__(self):
+        return f"{self.state_a}-{self.state_b}: {self.instruments} {self.status}, {self.subject_id}"
 
 
 class FollowUpPairCount(PairRow):
@@ -312,6 +440,17 @@ pgtrigger.register(
     )
 )(InstrumentParty)
 
+# A subject tag comes, goes or changes: the coverage grid's counts of the instrument's pairs move.
+pgtrigger.register(
+    *counting_triggers(
+        lambda signs: subject_count_changes(
+            pairs=f"SELECT {PAIR_COLUMNS}, 1 AS n FROM agreements_instrumentpair",
+            tags=changed_rows(TAG_COLUMNS, signs),
+        ),
+        prefix="subjects",
+    )
+)(InstrumentSubjects)
+
 # A meeting's state comes, goes or changes: the meeting's pairs (and its follow-ups').
 pgtrigger.register(
     rewriting_owners_pairs(
@@ -377,7 +516,14 @@ pgtrigger.register(
 )(FollowUpAction)
 
 
-DERIVED_MODELS = [InstrumentPair, InstrumentPairCount, MeetingPair, FollowUpPair, FollowUpPairCount]
+DERIVED_MODELS = [
+    InstrumentPair,
+    InstrumentPairCount,
+    SubjectPairCount,
+    MeetingPair,
+    FollowUpPair,
+    FollowUpPairCount,
+]
 # Each list's pair rows: as many as the list filtered by a pair (`lists.paging.rows_to_count`).
 PAIR_ROWS = {Instrument: InstrumentPair, Meeting: MeetingPair, FollowUpAction: FollowUpPair}
 
@@ -387,4 +533,5 @@ def refresh_all() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT agreements_refresh_all_pairs()")
         cursor.execute("SELECT agreements_refresh_pair_counts()")
+        cursor.execute("SELECT agreements_refresh_subject_pair_counts()")
         cursor.execute("SELECT agreements_refresh_follow_up_pair_counts()")
