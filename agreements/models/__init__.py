@@ -43,7 +43,14 @@ from agreements.models.pairs import (
 )
 from agreements.models.reference import Organization, Person, Sector, Source, State, Subject
 from agreements.models.schedule import ScheduledRun
-from agreements.models.versions import DataVersion, data_version, fold_ended, versioned
+from agreements.models.versions import (
+    DataVersion,
+    Versions,
+    data_version,
+    fold_ended,
+    versioned,
+    versions,
+)
 
 __all__ = [
     "AUDITED_MODELS",
@@ -90,6 +97,8 @@ __all__ = [
     "is_overdue",
     "is_stale",
     "data_version",
+    "versions",
+    "Versions",
     "fold_ended",
     "today",
     "versioned",
