@@ -77,6 +77,16 @@ CREDENTIAL_TABLES = (
 )
 
 
+# The names are constants: written into the query once, not sent as parameters each time.
+_CREDENTIALS = "('" + "', '".join(CREDENTIAL_TABLES) + "')"
+_VERSIONS_SQL = (
+    f"SELECT pg_relation_filenode('{DataVersion._meta.db_table}'), "
+    f'coalesce(sum("version") FILTER (WHERE "table" NOT IN {_CREDENTIALS}), 0), '
+    f'coalesce(sum("version") FILTER (WHERE "table" IN {_CREDENTIALS}), 0), '
+    f'pg_current_xact_id_if_assigned() IS NULL FROM "{DataVersion._meta.db_table}"'
+)
+
+
 class Versions(NamedTuple):
     """The data's version and the credentials' version, read together (`versions()`)."""
 
@@ -97,15 +107,8 @@ def versions() -> Versions:
 
     Read them BEFORE what they name: what is read afterwards is then at least as new as the
     version, never older."""
-    table = DataVersion._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT pg_relation_filenode('{table}'), "
-            'coalesce(sum("version") FILTER (WHERE NOT "table" = ANY(%s)), 0), '
-            'coalesce(sum("version") FILTER (WHERE "table" = ANY(%s)), 0), '
-            f'pg_current_xact_id_if_assigned() IS NULL FROM "{table}"',
-            [list(CREDENTIAL_TABLES), list(CREDENTIAL_TABLES)],
-        )
+        cursor.execute(_VERSIONS_SQL)
         filenode, data, credentials, committed = cursor.fetchone()
     if not committed:
         return Versions(None, None)
