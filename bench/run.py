@@ -56,7 +56,8 @@ RESULTS = ROOT / "bench" / "results"
 # Whom the benchmark reads as: a superuser (the default), or a role of the app ("consumer"), as
 # an API consumer would (a superuser skips the permission lookups).
 ROLE = os.environ.get("BENCH_ROLE", "superuser")
-# The server: gunicorn (the deployment's), or granian (tried: docs/performance.md).
+# The server: gunicorn (the deployment's sync workers), gunicorn's gthread workers, or granian
+# (tried: docs/performance.md).
 SERVER = os.environ.get("BENCH_SERVER", "gunicorn")
 
 
@@ -289,6 +290,8 @@ def start_server(workers: int = 2, port: int = PORT):
             *("-m", "gunicorn", "bilateral.wsgi", "-b", f"127.0.0.1:{port}"),
             *("-w", str(workers), "--timeout", "300"),
         ]
+        if SERVER == "gthread":  # gunicorn's threaded workers: they keep connections open
+            command += ["--worker-class", "gthread", "--threads", "2"]
     server = subprocess.Popen(
         [sys.executable, *command],
         cwd=ROOT,
