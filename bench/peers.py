@@ -94,7 +94,7 @@ def main() -> None:
     servers = []
     figures = {}
     try:
-        servers.append(bilateral.start_gunicorn())
+        servers.append(bilateral.start_server())
         token = {"Authorization": f"Token {key}"}
         figures["Bilateral"] = (bilateral.PORT, LIST, token, None)
 

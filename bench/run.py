@@ -38,6 +38,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -52,10 +53,22 @@ SECOND_PORT = int(os.environ.get("BENCH_SECOND_PORT", str(PORT + 1)))
 RESULTS = ROOT / "bench" / "results"
 
 
+# Whom the benchmark reads as: a superuser (the default), or a role of the app ("consumer"), as
+# an API consumer would (a superuser skips the permission lookups).
+ROLE = os.environ.get("BENCH_ROLE", "superuser")
+# The server: gunicorn (the deployment's sync workers), gunicorn's gthread workers, or granian
+# (tried: docs/performance.md).
+SERVER = os.environ.get("BENCH_SERVER", "gunicorn")
+
+
 def bench_user():
-    user, _ = get_user_model().objects.get_or_create(
-        username="bench", defaults={"is_staff": True, "is_superuser": True}
-    )
+    if ROLE == "superuser":
+        user, _ = get_user_model().objects.get_or_create(
+            username="bench", defaults={"is_staff": True, "is_superuser": True}
+        )
+    else:
+        user, _ = get_user_model().objects.get_or_create(username=f"bench-{ROLE}")
+        user.groups.set([Group.objects.get(name=ROLE)])
     _, key = AuthToken.objects.create(user=user)
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
@@ -262,24 +275,25 @@ def peak_memory_kb(pid: int) -> int:
     return 0
 
 
-def start_gunicorn(workers: int = 2, port: int = PORT):
+def start_server(workers: int = 2, port: int = PORT):
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
             sys.exit(f"Port {port} is taken: another server would answer instead of this one.")
     env = {**os.environ, "API_THROTTLE_USER": "100000000/minute"}
+    if SERVER == "granian":
+        command = [
+            *("-m", "granian", "--interface", "wsgi", "bilateral.wsgi:application"),
+            *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
+        ]
+    else:
+        command = [
+            *("-m", "gunicorn", "bilateral.wsgi", "-b", f"127.0.0.1:{port}"),
+            *("-w", str(workers), "--timeout", "300"),
+        ]
+        if SERVER == "gthread":  # gunicorn's threaded workers: they keep connections open
+            command += ["--worker-class", "gthread", "--threads", "2"]
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "bilateral.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            "--timeout",
-            "300",
-        ],
+        [sys.executable, *command],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -328,7 +342,7 @@ def main() -> None:
     user, key, session_key = bench_user()
     pair = busiest_pair()
     state = busiest_state()
-    server = start_gunicorn()
+    server = start_server()
     results = {
         "label": args.label,
         "instruments": Instrument.objects.count(),
@@ -355,7 +369,7 @@ def main() -> None:
         token = headers_for("token", key, session_key)
         if not args.only:
             # A second server process on the same cache (CACHE_URL, or the database's table).
-            second = start_gunicorn(port=SECOND_PORT)
+            second = start_server(port=SECOND_PORT)
             try:
                 results["conditional"] = {
                     name: time_conditional(path, token, args.repeat, (PORT, SECOND_PORT))

@@ -5,6 +5,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
+from agreements.api.authentication import verified
 from agreements.api.conditional import recent
 from tests.factories import UserFactory
 
@@ -20,10 +21,12 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_cache(django_db_setup, django_db_blocker):
     # Throttle counts and kept API answers live in the shared cache (a table of the test
-    # database, or Redis): each test starts with none.
+    # database, or Redis): each test starts with none, nor any answer or token this process
+    # remembers.
     with django_db_blocker.unblock():
         cache.clear()
     recent.__init__()
+    verified.__init__()
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ answers at TEST_CACHE_URL (CI starts one, and sets REQUIRE_TEST_CACHE: there the
 import datetime
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -26,7 +27,8 @@ from agreements.services import instrument_transition
 from tests.factories import UserFactory, make_instrument
 
 CACHE_URL = os.environ.get("TEST_CACHE_URL", "redis://127.0.0.1:6379/4")
-PORTS = (8104, 8114)
+# Two free ports (TEST_SERVER_PORTS="8104,8114" by default; set it when another server listens).
+PORTS = tuple(int(port) for port in os.environ.get("TEST_SERVER_PORTS", "8104,8114").split(","))
 UNREACHABLE = "redis://127.0.0.1:9/0"  # the discard port: nothing answers
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -40,6 +42,8 @@ def redis_answers() -> bool:
 
 
 def start_server(port: int, cache_url: str, **environment):
+    with socket.socket() as probe:  # else another server would answer in its place
+        assert probe.connect_ex(("127.0.0.1", port)) != 0, f"port {port} is taken"
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -157,6 +161,25 @@ def test_a_write_is_read_at_once_through_the_other_process(servers):
     )
     read_after(instruments, lambda: Instrument.objects.update(title="Bulk"), titled("Bulk"))
     read_after(instruments, with_raw_sql, titled("Raw SQL"))
+
+
+def test_a_revoked_token_or_a_changed_role_is_seen_at_once_by_both_processes(servers):
+    from django.contrib.auth.models import Group
+
+    def ask(key, port):
+        return get(port, "/api/v1/sectors/", key)[0]
+
+    # Each process has checked (and remembers) both tokens.
+    revoked, demoted = AuthToken.objects.create(user=UserFactory(role="consumer"))[1], token()
+    assert [ask(key, port) for key in (revoked, demoted) for port in servers] == [200] * 4
+
+    AuthToken.objects.filter(token_key=revoked[:15]).delete()
+    AuthToken.objects.get(token_key=demoted[:15]).user.groups.remove(
+        Group.objects.get(name="consumer")
+    )
+
+    assert [ask(revoked, port) for port in servers] == [401, 401]
+    assert [ask(demoted, port) for port in servers] == [403, 403]
 
 
 def test_the_throttle_counts_requests_to_both_processes(servers):

@@ -1,29 +1,95 @@
-"""Token authentication that makes guessing tokens slow.
+"""Token authentication that makes guessing tokens slow, and answers a known token from memory.
 
 DRF checks throttles after authentication, so a wrong token is refused before any throttle sees
 it. Here failed tokens are counted per client address; past the "failed_token" rate that address
-gets 429 until the window has passed, even with a right token.
+gets 429 until the window has passed, even with a right token (every request's throttle checks
+it: `agreements.api.throttles`).
+
+Knox finds a token with one query through the ORM, which costs more than the rest of a kept
+answer together (docs/performance.md). Each process remembers the tokens it verified
+(`VerifiedTokens`) under the credentials' version, read in the same query as the data's
+(`agreements.models.versions`): any write to a token, a user, a group or a permission moves it,
+so a revoked token, a deactivated user or a changed role is seen by every process on its next
+request, as knox would see it. An expired token is refused by its time, remembered or not.
 """
+
+import binascii
+import copy
+import threading
+from collections import OrderedDict
 
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
+from knox.crypto import hash_token
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
-from agreements.api.throttles import FailedTokenThrottle
+from agreements.api.throttles import LOCKED_OUT, FailedTokenThrottle
+from agreements.models import versions
+
+
+class VerifiedTokens:
+    """Tokens this process verified, by their digest: the user and the token, each with what the
+    request needs of it already read (the user's permissions), valid while the credentials'
+    version they were verified under stands. A few: memory stays flat."""
+
+    ENTRIES = 1024
+
+    def __init__(self):
+        self._tokens = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, digest: str, credentials: str):
+        with self._lock:
+            known = self._tokens.get(digest)
+            if known is None or known[0] != credentials:
+                return None
+            self._tokens.move_to_end(digest)
+            return known[1], known[2]
+
+    def put(self, digest: str, credentials: str, user, auth_token) -> None:
+        user.get_all_permissions()  # kept on the user: a copy of it asks the database no more
+        with self._lock:
+            self._tokens[digest] = (credentials, user, auth_token)
+            while len(self._tokens) > self.ENTRIES:
+                self._tokens.popitem(last=False)
+
+
+verified = VerifiedTokens()
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
     def authenticate(self, request):
-        throttle = FailedTokenThrottle()
-        if throttle.is_locked_out(request):
-            raise Throttled(throttle.wait(), detail="Too many wrong tokens from this address.")
+        self.versions_read = None
         try:
-            return super().authenticate(request)
+            authenticated = super().authenticate(request)
         except AuthenticationFailed:
-            throttle.record_failure()
+            throttle = FailedTokenThrottle()
+            if throttle.refuses_another(request):
+                raise Throttled(throttle.wait(), detail=LOCKED_OUT) from None
             raise
+        if authenticated is not None:
+            # The data's version, read with the credentials', before anything the view reads:
+            # `conditional.ConditionalListMixin.answer_key` names the answer by it.
+            request.versions_read = self.versions_read
+        return authenticated
+
+    def authenticate_credentials(self, token):
+        # First: a token verified afterwards is at least as new as this version, never older.
+        self.versions_read = read = versions()
+        try:
+            digest = hash_token(token.decode())
+        except (TypeError, binascii.Error, UnicodeDecodeError):
+            raise AuthenticationFailed("Invalid token.") from None
+        known = None if read.credentials is None else verified.get(digest, read.credentials)
+        if known is None or self._cleanup_token(known[1]):
+            user, auth_token = super().authenticate_credentials(token)
+            if read.credentials is not None:
+                verified.put(digest, read.credentials, user, auth_token)
+            known = user, auth_token
+        # A copy each: what a request sets on them stays with it.
+        return copy.copy(known[0]), copy.copy(known[1])
 
     def _cleanup_token(self, auth_token) -> bool:
         """Refuse an expired token. It is not deleted here: the refusal rolls the request's

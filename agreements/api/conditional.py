@@ -7,7 +7,8 @@ depend on it) and the code that computes it. The first read of a key computes th
 before and keeps its rendered bytes and its ETag in the shared cache (`bilateral/cache.py`) for
 KEEP_SECONDS when that is a cache server (CACHE_URL), and a copy in the process's `recent`
 answers; every later read of the same key,
-in any process, costs authentication, throttling, one version read and at most one cache read:
+in any process, costs authentication, throttling, one version read and at most one cache read
+(with a token the process has verified before, the version read is authentication's one query):
 `If-None-Match` with that ETag answers 304, anything else the kept bytes. A write moves the
 version, so the next read has a new key: an answer is never served for data older than the
 version read before it.
@@ -130,7 +131,10 @@ class ConditionalListMixin:
 
     def answer_key(self, request) -> str | None:
         """None when this request's transaction has written (`data_version`)."""
-        version = data_version()  # first: what is read afterwards is at least this new
+        # Read first: what is read afterwards is at least this new. A token's authentication
+        # read it already, in the same query as the credentials' version.
+        read = getattr(request, "versions_read", None)
+        version = read.data if read is not None else data_version()
         if version is None:
             return None
         user = request.user

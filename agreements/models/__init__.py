@@ -45,7 +45,14 @@ from agreements.models.pairs import (
 from agreements.models.reference import Organization, Person, Sector, Source, State, Subject
 from agreements.models.schedule import ScheduledRun
 from agreements.models.terms import roll_terms
-from agreements.models.versions import DataVersion, data_version, fold_ended, versioned
+from agreements.models.versions import (
+    DataVersion,
+    Versions,
+    data_version,
+    fold_ended,
+    versioned,
+    versions,
+)
 
 __all__ = [
     "AUDITED_MODELS",
@@ -94,6 +101,8 @@ __all__ = [
     "is_stale",
     "roll_terms",
     "data_version",
+    "versions",
+    "Versions",
     "fold_ended",
     "today",
     "versioned",

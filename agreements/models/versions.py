@@ -13,6 +13,8 @@ table), then `makemigrations`. `tests/api/test_conditional.py` fails for a table
 has none.
 """
 
+from typing import NamedTuple
+
 import pgtrigger
 from django.db import connection, models
 
@@ -60,26 +62,62 @@ def versioned(model):
     return model
 
 
-def data_version() -> str | None:
-    """The data's version, in one query: the sum of every counter, which every commit that
-    writes moves up (each counter only grows, and only its own connection writes it), with the
-    version table's file, which a TRUNCATE (`flush`) or a restored dump renews, so that a sum
-    counted again from nothing is not taken for an earlier one.
+# The tables that say who may read what: tokens, users, their groups and permissions. Their
+# triggers (migration 0032_credentials_version: they are other apps' tables) count in the same
+# table under their own names, apart from the data: a login does not make every kept answer old.
+CREDENTIAL_TABLES = (
+    "knox_authtoken",
+    "auth_user",
+    "auth_user_groups",
+    "auth_user_user_permissions",
+    "auth_group",
+    "auth_group_permissions",
+    "auth_permission",
+    "django_content_type",
+)
 
-    None when the current transaction has written: the version it sees is its own, uncommitted,
-    and if it rolls back, another write may reach the same sum with other data, so nothing may
-    be named by it.
 
-    Read it BEFORE the data it names: an answer read afterwards is then at least as new as the
+# The names are constants: written into the query once, not sent as parameters each time.
+_CREDENTIALS = "('" + "', '".join(CREDENTIAL_TABLES) + "')"
+_VERSIONS_SQL = (
+    f"SELECT pg_relation_filenode('{DataVersion._meta.db_table}'), "
+    f'coalesce(sum("version") FILTER (WHERE "table" NOT IN {_CREDENTIALS}), 0), '
+    f'coalesce(sum("version") FILTER (WHERE "table" IN {_CREDENTIALS}), 0), '
+    f'pg_current_xact_id_if_assigned() IS NULL FROM "{DataVersion._meta.db_table}"'
+)
+
+
+class Versions(NamedTuple):
+    """The data's version and the credentials' version, read together (`versions()`)."""
+
+    data: str | None
+    credentials: str | None
+
+
+def versions() -> Versions:
+    """The data's version and the credentials' version, in one query: each is the sum of its
+    tables' counters, which every commit that writes moves up (each counter only grows, and only
+    its own connection writes it), with the version table's file, which a TRUNCATE (`flush`) or
+    a restored dump renews, so that a sum counted again from nothing is not taken for an earlier
+    one.
+
+    Both None when the current transaction has written: the versions it sees are its own,
+    uncommitted, and if it rolls back, another write may reach the same sums with other data,
+    so nothing may be named by them.
+
+    Read them BEFORE what they name: what is read afterwards is then at least as new as the
     version, never older."""
-    table = DataVersion._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT pg_relation_filenode('{table}'), coalesce(sum(\"version\"), 0), "
-            f'pg_current_xact_id_if_assigned() IS NULL FROM "{table}"'
-        )
-        filenode, total, committed = cursor.fetchone()
-    return f"{filenode}-{total}" if committed else None
+        cursor.execute(_VERSIONS_SQL)
+        filenode, data, credentials, committed = cursor.fetchone()
+    if not committed:
+        return Versions(None, None)
+    return Versions(f"{filenode}-{data}", f"{filenode}-{credentials}")
+
+
+def data_version() -> str | None:
+    """The data's version (`versions()`): None when the current transaction has written."""
+    return versions().data
 
 
 def fold_ended() -> int:
