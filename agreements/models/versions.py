@@ -63,7 +63,7 @@ def versioned(model):
 
 
 # The tables that say who may read what: tokens, users, their groups and permissions. Their
-# triggers (migration 0032_credentials_version: they are other apps' tables) count in the same
+# triggers (migration 0034_credentials_version: they are other apps' tables) count in the same
 # table under their own names, apart from the data: a login does not make every kept answer old.
 CREDENTIAL_TABLES = (
     "knox_authtoken",
