@@ -88,6 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--label", required=True)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--out", help="The results file to add to (default: bench/results/).")
     args = parser.parse_args()
     url = database_url()
     _, key, _ = bilateral.bench_user()
@@ -111,6 +112,7 @@ def main() -> None:
                     f"127.0.0.1:{FLOOR}",
                     "-w",
                     "2",
+                    *bilateral.gunicorn_worker_args(),  # as Bilateral is served
                 ],
                 env={**os.environ, "FLOOR_DATABASE_URL": url},
                 stdout=subprocess.DEVNULL,
@@ -202,7 +204,7 @@ def main() -> None:
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
-    out = bilateral.RESULTS / f"{args.label}.json"
+    out = Path(args.out) if args.out else bilateral.RESULTS / f"{args.label}.json"
     data = json.loads(out.read_text()) if out.exists() else {"label": args.label}
     data["peers"] = results
     out.write_text(json.dumps(data, indent=2) + "\n")

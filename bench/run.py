@@ -275,6 +275,12 @@ def peak_memory_kb(pid: int) -> int:
     return 0
 
 
+def gunicorn_worker_args() -> list[str]:
+    """gunicorn's threaded workers for BENCH_SERVER=gthread (they keep connections open), for
+    Bilateral and for the floor alike; none for its sync workers."""
+    return ["--worker-class", "gthread", "--threads", "2"] if SERVER == "gthread" else []
+
+
 def start_server(workers: int = 2, port: int = PORT):
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
@@ -290,8 +296,7 @@ def start_server(workers: int = 2, port: int = PORT):
             *("-m", "gunicorn", "bilateral.wsgi", "-b", f"127.0.0.1:{port}"),
             *("-w", str(workers), "--timeout", "300"),
         ]
-        if SERVER == "gthread":  # gunicorn's threaded workers: they keep connections open
-            command += ["--worker-class", "gthread", "--threads", "2"]
+        command += gunicorn_worker_args()
     server = subprocess.Popen(
         [sys.executable, *command],
         cwd=ROOT,
