@@ -15,23 +15,32 @@ from agreements.api import throttles
 CACHE_URL = os.environ.get("TEST_CACHE_URL", "redis://127.0.0.1:6379/4")
 
 
+def _on_redis(settings):
+    try:
+        redis.Redis.from_url(CACHE_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("REQUIRE_TEST_CACHE"):
+            pytest.fail(f"no Redis at {CACHE_URL}")
+        pytest.skip(f"no Redis at {CACHE_URL} (CI starts one)")
+    settings.CACHES = {
+        "default": {"BACKEND": "bilateral.cache.ForgivingRedisCache", "LOCATION": CACHE_URL}
+    }
+    cache.clear()
+    yield "redis"
+    cache.clear()
+
+
 @pytest.fixture(params=["database", "redis"])
 def shared_cache(request, settings):
     if request.param == "redis":
-        try:
-            redis.Redis.from_url(CACHE_URL, socket_connect_timeout=1).ping()
-        except redis.RedisError:
-            if os.environ.get("REQUIRE_TEST_CACHE"):
-                pytest.fail(f"no Redis at {CACHE_URL}")
-            pytest.skip(f"no Redis at {CACHE_URL} (CI starts one)")
-        settings.CACHES = {
-            "default": {"BACKEND": "bilateral.cache.ForgivingRedisCache", "LOCATION": CACHE_URL}
-        }
-        cache.clear()
-        yield request.param
-        cache.clear()
+        yield from _on_redis(settings)
     else:
         yield request.param
+
+
+@pytest.fixture
+def redis_cache(settings):
+    yield from _on_redis(settings)
 
 
 @pytest.mark.django_db
@@ -76,9 +85,8 @@ def test_wrong_tokens_lock_the_address_out_even_for_a_right_token(
 
 # Committed data: the answer is kept, and the second request reads nothing else from the cache.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_on_redis_a_request_is_throttled_in_one_round_trip(shared_cache, api_as, monkeypatch):
-    if shared_cache != "redis":
-        pytest.skip("the database's cache table keeps DRF's own reads and writes")
+def test_on_redis_a_request_is_throttled_in_one_round_trip(redis_cache, api_as, monkeypatch):
+    # (The database's cache table keeps DRF's own reads and writes.)
     from bilateral.cache import ForgivingRedisCache
 
     client = api_as("consumer")
