@@ -70,7 +70,7 @@ def bench_user():
             username="bench", defaults={"is_staff": True, "is_superuser": True}
         )
     else:
-        user, _ = get_user_model().objects.get_or_create(
+        user, _ = get_user_model().objects.update_or_create(
             username=f"bench-{ROLE}", defaults={"is_staff": True}
         )
         user.groups.set([Group.objects.get(name=ROLE)])
