@@ -8,19 +8,18 @@ serializer's fields cost most of a list request; the serializer only parses writ
 the answer in the schema.
 
 The rows carry the parties' codes only; their names (to list them by name and to name a missing
-notification) come from the cache (`state_names`). Joining the states inside the row query cost
+notification) come from memory (`state_names`). Joining the states inside the row query cost
 more than half of it: PostgreSQL hashed the 249 states once per row.
 """
 
 import datetime
 
 from django.contrib.postgres.fields import ArrayField
-from django.core.cache import cache
 from django.db.models import BigIntegerField, CharField, JSONField
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from agreements.models import Instrument, PartyAction, State, data_version
+from agreements.models import Instrument, PartyAction, State, versions
 from agreements.models.entry_into_force import RULE_FIELDS, project_terms
 
 COLUMNS = [
@@ -105,16 +104,22 @@ def _arrays() -> dict[str, RawSQL]:
 
 
 def state_names() -> dict[str, str]:
-    """Every state's name, by code: kept in the shared cache under the data version, so that a
-    renamed state is shown by its new name at once."""
-    version = data_version()
+    """Every state's name, by code: kept in this process's memory under the states' own
+    version (`versions().states`, which every write to the states moves), so that a renamed
+    state is shown by its new name at once, while writes to other tables leave the names warm
+    (a cold list made a Redis read and write for them after every write: docs/performance.md)."""
+    version = versions().states
     if version is None:  # this transaction has written: its version names nothing
         return dict(State.objects.values_list("code", "name"))
-    return cache.get_or_set(
-        f"state-names:{version}",
-        lambda: dict(State.objects.values_list("code", "name")),
-        600,  # unread for ten minutes: gone (a kept name is never stale, only unused)
-    )
+    kept_version, names = _kept_names[0]
+    if kept_version != version:
+        # Read after the version: at least as new as it. One slot, replaced whole.
+        names = dict(State.objects.values_list("code", "name"))
+        _kept_names[0] = (version, names)
+    return names
+
+
+_kept_names = [(None, {})]  # (the states' version, their names by code): this process's
 
 
 def instrument_data(rows):

@@ -77,21 +77,28 @@ CREDENTIAL_TABLES = (
 )
 
 
+# The states (ISO 3166-1, read by every list for the parties' names): their own counter, within
+# the data's, so that what is kept of them stays warm while other tables are written.
+STATES_TABLE = "agreements_state"
+
 # The names are constants: written into the query once, not sent as parameters each time.
 _CREDENTIALS = "('" + "', '".join(CREDENTIAL_TABLES) + "')"
 _VERSIONS_SQL = (
     f"SELECT pg_relation_filenode('{DataVersion._meta.db_table}'), "
     f'coalesce(sum("version") FILTER (WHERE "table" NOT IN {_CREDENTIALS}), 0), '
     f'coalesce(sum("version") FILTER (WHERE "table" IN {_CREDENTIALS}), 0), '
+    f'coalesce(sum("version") FILTER (WHERE "table" = \'{STATES_TABLE}\'), 0), '
     f'pg_current_xact_id_if_assigned() IS NULL FROM "{DataVersion._meta.db_table}"'
 )
 
 
 class Versions(NamedTuple):
-    """The data's version and the credentials' version, read together (`versions()`)."""
+    """The data's version, the credentials' version and the states' own (part of the data's),
+    read together (`versions()`)."""
 
     data: str | None
     credentials: str | None
+    states: str | None
 
 
 def versions() -> Versions:
@@ -109,10 +116,10 @@ def versions() -> Versions:
     version, never older."""
     with connection.cursor() as cursor:
         cursor.execute(_VERSIONS_SQL)
-        filenode, data, credentials, committed = cursor.fetchone()
+        filenode, data, credentials, states, committed = cursor.fetchone()
     if not committed:
-        return Versions(None, None)
-    return Versions(f"{filenode}-{data}", f"{filenode}-{credentials}")
+        return Versions(None, None, None)
+    return Versions(f"{filenode}-{data}", f"{filenode}-{credentials}", f"{filenode}-{states}")
 
 
 def data_version() -> str | None:

@@ -121,3 +121,23 @@ def test_list_rows_give_times_in_the_configured_time_zone(db, consumer, settings
 
     assert rows[0]["created_at"].endswith("+05:00")
     assert rows == details
+
+
+# Committed writes: a transaction that has written names no version (`versions()`).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_state_names_stay_kept_across_other_writes_and_follow_a_rename():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from agreements.api.instrument_rows import state_names
+    from agreements.models import State
+
+    assert state_names()["KZ"] == "Kazakhstan"
+    Sector.objects.create(slug="water", name="Water")  # a write to another table
+    with CaptureQueriesContext(connection) as after_another_write:
+        assert state_names()["KZ"] == "Kazakhstan"
+    State.objects.filter(code="KZ").update(name="Qazaqstan")
+    renamed = state_names()
+
+    assert len(after_another_write) == 1  # the versions, not the states again
+    assert renamed["KZ"] == "Qazaqstan"
