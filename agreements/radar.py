@@ -28,6 +28,7 @@ from agreements.models import (
     today,
 )
 from agreements.models.entry_into_force import ordinal
+from agreements.models.instruments import RUNNING
 from agreements.models.pairs import InstrumentPair
 from agreements.models.terms import NOTICE, RENEWAL_END
 from agreements.series import series_state, series_with_rounds
@@ -40,7 +41,6 @@ GOING_NOWHERE_MONTHS = 12
 LOOK_AHEAD_MONTHS = 18
 
 STILL_BEING_WORKED_OUT = [Status.PROPOSED, Status.UNDER_NEGOTIATION, Status.TEXT_AGREED]
-RUNNING = [Status.IN_FORCE, Status.SUSPENDED]
 # What the lifecycle lets an analyst terminate (Instrument.TRANSITIONS).
 TERMINABLE = [
     status for status, nexts in Instrument.TRANSITIONS.items() if Status.TERMINATED in nexts
@@ -342,7 +342,7 @@ PER_PAGE = 50
 PAIR_COUNT_LIMIT = 99
 
 # Running with a term: its stored term (agreements/models/terms.py, which says when it holds).
-RUNNING_WITH_A_TERM = "{t}.status IN ('in_force', 'suspended') AND {t}.term_ends_on IS NOT NULL"
+RUNNING_WITH_A_TERM = f"{{t}}.status IN {RUNNING} AND {{t}}.term_ends_on IS NOT NULL"
 # The stored period of a tacitly renewed instrument is the one running on `on`. (`+ 0`: read in
 # the order of the ends, not from the index of the first days, which is for the rows below.)
 HOLDS = "{t}.term_starts_on + 0 <= %(on)s AND {t}.term_ends_on > %(on)s"

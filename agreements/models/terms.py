@@ -90,18 +90,22 @@ pgtrigger.register(
 )(Instrument)
 
 
+def _assignments(table: str) -> str:
+    """SET's list for an UPDATE of `table` that works out every stored column for `%(on)s`."""
+    return ", ".join(
+        f"{column} = {sql}" for column, sql in worked_out(table, "%(on)s::date").items()
+    )
+
+
 def roll_terms(on: datetime.date) -> int:
     """Works out again, for `on`, the period of the running instruments that renew tacitly and
     whose stored period ended on or before `on` (the worker's hourly job; an index range of those
     renewed since the last roll). Returns
     how many it rolled forward; the pair rows follow (the `pair_columns` trigger)."""
     table = Instrument._meta.db_table
-    assignments = ", ".join(
-        f"{column} = {sql}" for column, sql in worked_out(table, "%(on)s::date").items()
-    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {assignments} "
+            f"UPDATE {table} SET {_assignments(table)} "
             f"WHERE {table}.status IN {RUNNING} AND {table}.renews_tacitly "
             f"AND {table}.term_ends_on <= %(on)s",
             {"on": on},
@@ -114,12 +118,9 @@ def work_out_terms(on: datetime.date | None = None) -> int:
     statement: after a load with triggers off, as `bench/generate.py` does (the pair rows copy it
     when they are rebuilt), and in the tests, to say on which day it was last worked out."""
     table = Instrument._meta.db_table
-    assignments = ", ".join(
-        f"{column} = {sql}" for column, sql in worked_out(table, "%(on)s::date").items()
-    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET {assignments} WHERE {HAS_TERM.format(t=table)}",
+            f"UPDATE {table} SET {_assignments(table)} WHERE {HAS_TERM.format(t=table)}",
             {"on": on or "today"},
         )
         return cursor.rowcount
