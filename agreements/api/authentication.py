@@ -15,8 +15,6 @@ request, as knox would see it. An expired token is refused by its time, remember
 
 import binascii
 import copy
-import threading
-from collections import OrderedDict
 
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -25,35 +23,27 @@ from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.crypto import hash_token
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
+from agreements.api.last_used import LastUsed
 from agreements.api.throttles import LOCKED_OUT, FailedTokenThrottle
 from agreements.models import versions
 
 
-class VerifiedTokens:
+class VerifiedTokens(LastUsed):
     """Tokens this process verified, by their digest: the user and the token, each with what the
     request needs of it already read (the user's permissions), valid while the credentials'
     version they were verified under stands. A few: memory stays flat."""
 
     ENTRIES = 1024
 
-    def __init__(self):
-        self._tokens = OrderedDict()
-        self._lock = threading.Lock()
-
     def get(self, digest: str, credentials: str):
-        with self._lock:
-            known = self._tokens.get(digest)
-            if known is None or known[0] != credentials:
-                return None
-            self._tokens.move_to_end(digest)
-            return known[1], known[2]
+        known = super().get(digest)
+        if known is None or known[0] != credentials:
+            return None
+        return known[1], known[2]
 
     def put(self, digest: str, credentials: str, user, auth_token) -> None:
         user.get_all_permissions()  # kept on the user: a copy of it asks the database no more
-        with self._lock:
-            self._tokens[digest] = (credentials, user, auth_token)
-            while len(self._tokens) > self.ENTRIES:
-                self._tokens.popitem(last=False)
+        super().put(digest, (credentials, user, auth_token))
 
 
 verified = VerifiedTokens()

@@ -23,8 +23,6 @@ CSV lists stream and are neither kept nor tagged.
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
 from django.core.cache import cache, caches
@@ -37,6 +35,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
+from agreements.api.last_used import LastUsed
 from agreements.models import data_version, today
 
 # How long a kept answer stays in the cache unread. A kept answer is never stale (its key names
@@ -44,7 +43,7 @@ from agreements.models import data_version, today
 KEEP_SECONDS = 600
 
 
-class RecentAnswers:
+class RecentAnswers(LastUsed):
     """The last few answers this process kept or served, in its own memory, in front of the
     shared cache: a key names one unchanging answer (the data version is in it), so a copy here
     can never disagree with the shared one, and a repeated read or a 304 skips the round trip to
@@ -54,24 +53,9 @@ class RecentAnswers:
     ENTRIES = 128
     LARGEST = 256 * 1024
 
-    def __init__(self):
-        self._answers = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            answer = self._answers.get(key)
-            if answer is not None:
-                self._answers.move_to_end(key)
-            return answer
-
     def put(self, key, answer) -> None:
-        if len(answer[1]) > self.LARGEST:
-            return
-        with self._lock:
-            self._answers[key] = answer
-            while len(self._answers) > self.ENTRIES:
-                self._answers.popitem(last=False)
+        if len(answer[1]) <= self.LARGEST:
+            super().put(key, answer)
 
 
 recent = RecentAnswers()
